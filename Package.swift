@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Thin system-library modules over the Debian C libraries; `Shared` wraps each of them once.
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+    .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+]
+
+let package = Package(
+    name: "SupportServices",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "identity-service", targets: ["IdentityService"]),
+        .executable(name: "boleta-service", targets: ["BoletaService"]),
+        .executable(name: "approval-service", targets: ["ApprovalService"]),
+        .executable(name: "mail-service", targets: ["MailService"]),
+    ],
+    targets: systemLibraries + [
+        .target(
+            name: "CShims",
+            dependencies: ["CRabbitMQ", "CMicroHTTPD", "CCurl"]
+        ),
+        .target(
+            name: "Shared",
+            dependencies: ["CPostgreSQL", "CRabbitMQ", "CMicroHTTPD", "CCurl", "CSodium", "CShims"]
+        ),
+        .executableTarget(name: "IdentityService", dependencies: ["Shared"]),
+        .executableTarget(name: "BoletaService", dependencies: ["Shared"]),
+        .executableTarget(name: "ApprovalService", dependencies: ["Shared"]),
+        .executableTarget(name: "MailService", dependencies: ["Shared"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+#include "CShims.h"
+
+CURLcode shim_curl_setopt_long(CURL *curl, CURLoption option, long value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+CURLcode shim_curl_setopt_pointer(CURL *curl, CURLoption option, void *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+CURLcode shim_curl_setopt_string(CURL *curl, CURLoption option, const char *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+CURLcode shim_curl_setopt_write_callback(
+    CURL *curl, CURLoption option, size_t (*callback)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(curl, option, callback);
+}
+
+CURLcode shim_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
+    return curl_easy_getinfo(curl, info, value);
+}
+
+amqp_rpc_reply_t shim_amqp_login_plain(
+    amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max, int heartbeat,
+    const char *user, const char *password) {
+    return amqp_login(
+        state, vhost, channel_max, frame_max, heartbeat, AMQP_SASL_METHOD_PLAIN, user, password);
+}
+
+struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *settings) {
+    return MHD_start_daemon(
+        settings->flags, 0, NULL, NULL, settings->handler, settings->handler_context,
+        MHD_OPTION_SOCK_ADDR, settings->address,
+        MHD_OPTION_THREAD_POOL_SIZE, settings->thread_pool_size,
+        MHD_OPTION_CONNECTION_TIMEOUT, settings->connection_timeout_seconds,
+        MHD_OPTION_CONNECTION_LIMIT, settings->connection_limit,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, settings->connection_memory_limit,
+        MHD_OPTION_NOTIFY_COMPLETED, settings->completed, settings->completed_context,
+        MHD_OPTION_END);
+}
