@@ -70,7 +70,8 @@ public struct MigrationRunner: Sendable {
             do {
                 try connection.query("SELECT pg_advisory_unlock($1)", lockKey)
             } catch {
-                logger.warning("Migration lock release failed", metadata: ["db.schema": schema, "db.error": "\(error)"])
+                logger.warning(
+                    "Migration lock release failed", metadata: ["db.schema": schema, "db.error": "\(error)"])
             }
         }
 
@@ -111,7 +112,10 @@ public struct MigrationRunner: Sendable {
             }
             logger.info(
                 "Migration applied",
-                metadata: ["db.schema": schema, "migration.version": String(migration.version), "migration.name": migration.name])
+                metadata: [
+                    "db.schema": schema, "migration.version": String(migration.version),
+                    "migration.name": migration.name,
+                ])
             appliedNow.append(migration.version)
         }
         return appliedNow

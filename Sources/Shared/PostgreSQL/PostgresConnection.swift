@@ -1,5 +1,6 @@
 import CPostgreSQL
 import Foundation
+import Synchronization
 
 /// One session with the PostgreSQL server, over libpq.
 ///
@@ -68,8 +69,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Whether libpq still considers the session usable.
     ///
-    /// A server restart is noticed only once libpq reads from the socket: see ``checkIdle()``.
-    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+    /// A server restart is noticed only once libpq reads from the socket: see ``checkIdle()``. A
+    /// `FATAL` message the server sent outside a statement (shutdown, terminated backend) also counts.
+    public var isHealthy: Bool {
+        PQstatus(handle) == CONNECTION_OK && !noticeContext.takeUnretainedValue().isTerminated.load(ordering: .relaxed)
+    }
 
     /// The server process serving this session, for `pg_terminate_backend` and logs.
     public var backendPID: Int { Int(PQbackendPID(handle)) }
@@ -89,9 +93,11 @@ public final class PostgresConnection: @unchecked Sendable {
         let socket = PQsocket(handle)
         guard socket >= 0 else { return false }
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        if poll(&descriptor, 1, 0) > 0 {
+        // The server's farewell message and the end of the stream may take two reads to see.
+        for _ in 0..<4 where poll(&descriptor, 1, 0) > 0 {
             if PQconsumeInput(handle) == 0 { return false }
-            // Keep notifications for a caller that listens; drop nothing here.
+            // PQconsumeInput only reads; PQisBusy parses, which hands a FATAL farewell to the receiver.
+            _ = PQisBusy(handle)
         }
         return isHealthy && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
@@ -238,6 +244,8 @@ private func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<Uns
 /// What the notice receiver needs; immutable, so sharing it through a `void *` is safe.
 private final class NoticeContext: Sendable {
     let logger: Logger
+    /// Set when the server announced, between statements, that it ends this session.
+    let isTerminated = Atomic<Bool>(false)
     init(logger: Logger) { self.logger = logger }
 }
 
@@ -246,11 +254,17 @@ private final class NoticeContext: Sendable {
 /// Routine notices go at debug; warnings and errors the server sends outside a statement at info.
 private func receiveNotice(_ context: UnsafeMutableRawPointer?, _ result: OpaquePointer?) {
     guard let context, let result else { return }
-    let logger = Unmanaged<NoticeContext>.fromOpaque(context).takeUnretainedValue().logger
+    let noticeContext = Unmanaged<NoticeContext>.fromOpaque(context).takeUnretainedValue()
+    let logger = noticeContext.logger
     func field(_ code: Int32) -> String {
         PQresultErrorField(result, code).map { String(cString: $0) } ?? ""
     }
     let severity = field(DiagnosticField.severity)
+    // libpq hands an error that arrives between statements to the notice receiver; FATAL means the
+    // server is closing the session, though the socket may not show it yet.
+    if severity == "FATAL" || severity == "PANIC" {
+        noticeContext.isTerminated.store(true, ordering: .relaxed)
+    }
     let level: Logger.Level =
         switch severity {
         case "DEBUG", "LOG", "INFO", "NOTICE": .debug

@@ -210,7 +210,8 @@ func appendByteaHex<Bytes: ContiguousBytes>(_ bytes: Bytes, to buffer: inout [UI
         buffer.append(contentsOf: repeatElement(0, count: raw.count * 2 + 1))
         buffer.withUnsafeMutableBufferPointer { output in
             let target = UnsafeMutableRawPointer(output.baseAddress! + start).assumingMemoryBound(to: CChar.self)
-            _ = sodium_bin2hex(target, raw.count * 2 + 1, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
+            _ = sodium_bin2hex(
+                target, raw.count * 2 + 1, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
         }
         buffer.removeLast()  // the NUL that sodium_bin2hex writes
     }

@@ -98,7 +98,9 @@ extension PostgresError {
     /// Reads the error fields of a failed result, or the connection's message when there is no result.
     static func from(result: OpaquePointer?, connection: OpaquePointer, call: String) -> PostgresError {
         let sqlState = result.flatMap { PQresultErrorField($0, DiagnosticField.sqlState) }.map { String(cString: $0) }
-        var message = result.flatMap { PQresultErrorField($0, DiagnosticField.messagePrimary) }.map { String(cString: $0) }
+        var message = result.flatMap { PQresultErrorField($0, DiagnosticField.messagePrimary) }.map {
+            String(cString: $0)
+        }
         if message == nil || message?.isEmpty == true {
             message = PQerrorMessage(connection).map { String(cString: $0) }
         }

@@ -68,6 +68,7 @@ public final class PostgresPool: Sendable {
     /// A transaction left open by `body` is rolled back; a connection that broke is closed.
     /// - Throws: `poolTimeout` when none became free in time, `connectionFailed` when none could be
     ///   opened, and whatever `body` throws.
+    @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try acquire()
         defer { release(connection) }
@@ -79,6 +80,7 @@ public final class PostgresPool: Sendable {
     /// A transaction that lost a serialization conflict or a deadlock is run again whole, up to
     /// `maxAttempts` times in all, after a short random pause; `body` must therefore have no effect
     /// outside the database.
+    @discardableResult
     public func withTransaction<T>(
         isolation: IsolationLevel = .readCommitted, maxAttempts: Int = 5, _ body: (PostgresConnection) throws -> T
     ) throws -> T {
@@ -113,13 +115,15 @@ public final class PostgresPool: Sendable {
         let timeout = configuration.acquireTimeout.components
         let nanoseconds = Int(timeout.seconds) * 1_000_000_000 + Int(timeout.attoseconds / 1_000_000_000)
         guard permits.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else {
-            logger.info("PostgreSQL pool exhausted", metadata: ["db.maxConnections": String(configuration.maxConnections)])
+            logger.info(
+                "PostgreSQL pool exhausted", metadata: ["db.maxConnections": String(configuration.maxConnections)])
             throw PostgresError(
                 .poolTimeout, "No database connection became free within \(configuration.acquireTimeout).")
         }
         while let connection = idle.withLock({ $0.popLast() }) {
             if connection.checkIdle() { return connection }
-            logger.debug("PostgreSQL idle connection found broken", metadata: ["db.backendPID": String(connection.backendPID)])
+            logger.debug(
+                "PostgreSQL idle connection found broken", metadata: ["db.backendPID": String(connection.backendPID)])
         }
         do {
             return try PostgresConnection(
@@ -150,6 +154,7 @@ extension PostgresConnection {
     /// Runs `body` in a transaction on this connection: commits when it returns, rolls back when it throws.
     ///
     /// No retry here; ``PostgresPool/withTransaction(isolation:maxAttempts:_:)`` retries conflicts.
+    @discardableResult
     public func withTransaction<T>(
         isolation: PostgresPool.IsolationLevel = .readCommitted, _ body: (PostgresConnection) throws -> T
     ) throws -> T {

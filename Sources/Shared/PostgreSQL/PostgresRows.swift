@@ -90,7 +90,9 @@ public struct PostgresRow: Sendable {
         return position < 0 || PQgetisnull(result.handle, index, position) == 1
     }
 
-    private func decode<T: PostgresDecodable>(_ type: T.Type, position: Int32, name: @autoclosure () -> String)
+    private func decode<T: PostgresDecodable>(
+        _ type: T.Type, position: Int32, name: @autoclosure () -> String
+    )
         throws -> T
     {
         let handle = result.handle
@@ -127,7 +129,8 @@ extension Array: PostgresDecodable where Element: PostgresDecodable & PostgresAr
             guard var text = element else { return nil }
             text.append(0)
             let value = text.withUnsafeBufferPointer { buffer in
-                Element.decode(postgresText: UnsafeBufferPointer(rebasing: buffer.dropLast()), type: PostgresOID.unknown)
+                Element.decode(
+                    postgresText: UnsafeBufferPointer(rebasing: buffer.dropLast()), type: PostgresOID.unknown)
             }
             guard let value else { return nil }
             values.append(value)
