@@ -71,6 +71,21 @@ struct PostgresTypeTests {
         #expect(try row.decode(Date.self, "i") == .distantFuture)
     }
 
+    @Test func aWorkDateIsTheCalendarDayInTheClientTimeZone() throws {
+        let instant = Date(timeIntervalSince1970: 1_767_229_200)  // 2026-01-01 01:00 UTC
+        let saoPaulo = TimeZone(identifier: "America/Sao_Paulo")!
+        #expect(PostgresDate(instant, in: saoPaulo) == PostgresDate(year: 2025, month: 12, day: 31))
+        #expect(PostgresDate(instant, in: TimeZone(identifier: "UTC")!).description == "2026-01-01")
+    }
+
+    @Test func anIntegerThatDoesNotFitIsADecodingError() throws {
+        let connection = try PostgresTestSupport.connect()
+        let row = try connection.query("SELECT 3000000000::int8 AS big")[0]
+        #expect(try row.decode(Int64.self, "big") == 3_000_000_000)
+        let error = #expect(throws: PostgresError.self) { try row.decode(Int32.self, "big") }
+        #expect(error?.column == "big")
+    }
+
     @Test func byteaRoundTripsAsDataAndBytes() throws {
         let connection = try PostgresTestSupport.connect()
         let bytes: [UInt8] = [0, 1, 0x5C, 0x27, 0x22, 0x7F, 0x80, 0xFF]

@@ -62,6 +62,9 @@ public struct MigrationRunner: Sendable {
         for (earlier, later) in zip(ordered, ordered.dropFirst()) where earlier.version == later.version {
             throw PostgresError(.migrationRejected, "Two migrations have version \(later.version).")
         }
+        guard !connection.isInTransaction else {
+            throw PostgresError(.migrationRejected, "Migrations must start outside a transaction.")
+        }
         let quotedSchema = try connection.quoteIdentifier(schema)
         let table = quotedSchema + ".schema_migrations"
 

@@ -32,7 +32,8 @@ public final class PostgresConnection: @unchecked Sendable {
     ///   - connectTimeout: seconds to wait for the server before giving up (at least 2, libpq's minimum).
     ///   - applicationName: the name shown in `pg_stat_activity` unless the URL names one.
     ///   - statementCacheCapacity: how many parameterised statements to prepare once and reuse; 0 turns
-    ///     the cache off.
+    ///     the cache off. A cached statement whose table changed shape is prepared again; inside a
+    ///     transaction that costs the transaction one failure (SQLSTATE 0A000).
     ///   - logger: where server notices and connection events go.
     /// - Throws: ``PostgresError`` with code `connectionFailed`.
     public init(
@@ -225,6 +226,8 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         let error = PostgresError.from(result: result, connection: handle, call: call)
         if error.code == .connectionLost {
+            // Never trust this session again, even if libpq has not yet seen the socket close.
+            noticeContext.takeUnretainedValue().isTerminated.store(true, ordering: .relaxed)
             logger.info(
                 "PostgreSQL connection lost",
                 metadata: ["db.backendPID": String(backendPID), "db.sqlState": error.sqlState ?? ""])

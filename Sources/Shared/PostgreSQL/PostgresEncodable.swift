@@ -219,8 +219,11 @@ func appendByteaHex<Bytes: ContiguousBytes>(_ bytes: Bytes, to buffer: inout [UI
 
 /// A calendar date without time or time zone, as SQL `date` holds it (a work date, say).
 public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConvertible, PostgresEncodable {
+    /// The year, such as 2026.
     public var year: Int
+    /// The month, from 1 to 12.
     public var month: Int
+    /// The day of the month, from 1.
     public var day: Int
 
     /// Creates a date from its parts; the server rejects a date that does not exist.

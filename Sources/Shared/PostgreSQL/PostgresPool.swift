@@ -40,8 +40,11 @@ public final class PostgresPool: Sendable {
 
     /// The isolation level a transaction runs at.
     public enum IsolationLevel: String, Sendable {
+        /// Each statement sees what was committed before it began; PostgreSQL's default.
         case readCommitted = "READ COMMITTED"
+        /// The whole transaction sees one snapshot; a concurrent update of the same row fails it.
         case repeatableRead = "REPEATABLE READ"
+        /// As if the transactions ran one after another; conflicts fail with 40001 and are retried.
         case serializable = "SERIALIZABLE"
     }
 
@@ -63,9 +66,17 @@ public final class PostgresPool: Sendable {
     /// The connections open and waiting for a caller.
     public var idleCount: Int { idle.withLock { $0.count } }
 
+    /// Checks that the database answers, for a readiness probe.
+    ///
+    /// - Throws: ``PostgresError`` (503) when no connection can be had or the statement fails.
+    public func checkReachable() throws {
+        try withConnection { try $0.query("SELECT 1") }
+    }
+
     /// Lends a connection to `body` and takes it back afterwards.
     ///
-    /// A transaction left open by `body` is rolled back; a connection that broke is closed.
+    /// A transaction left open by `body` is rolled back; a connection that broke is closed. A caller
+    /// may wait up to `acquireTimeout` for a free slot, then up to `connectTimeout` for a new session.
     /// - Throws: `poolTimeout` when none became free in time, `connectionFailed` when none could be
     ///   opened, and whatever `body` throws.
     @discardableResult
