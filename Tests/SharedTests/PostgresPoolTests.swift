@@ -94,6 +94,44 @@ struct PostgresPoolTests {
         #expect(try pool.withConnection { try $0.query("SELECT 1 AS one")[0].decode(Int.self, "one") } == 1)
     }
 
+    @Test func aClosedPoolRefusesCallersAndKeepsNoConnection() throws {
+        let pool = makePool(maxConnections: 2, name: "pool-closed")
+        try pool.withConnection { connection in
+            try connection.query("SELECT 1")
+            pool.close()
+        }
+        #expect(pool.idleCount == 0)
+        let error = #expect(throws: PostgresError.self) { try pool.withConnection { _ in } }
+        #expect(error?.code == .poolClosed)
+        #expect(error?.httpError.status == 503)
+    }
+
+    @Test func severalBrokenIdleConnectionsAreAllSkipped() throws {
+        let pool = makePool(maxConnections: 2, name: "pool-two-broken")
+        let admin = try PostgresTestSupport.connect()
+        let pids = Mutex<[Int]>([])
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                try? pool.withConnection { connection in
+                    pids.withLock { $0.append(connection.backendPID) }
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+        }
+        #expect(group.wait(timeout: .now() + 10) == .success)
+        #expect(pool.idleCount == 2)
+        for pid in pids.withLock({ $0 }) {
+            try admin.query("SELECT pg_terminate_backend($1::int4)", pid)
+            try PostgresTestSupport.waitUntilGone(pid: pid, on: admin)
+        }
+        let pid = try pool.withConnection { try $0.query("SELECT pg_backend_pid() AS p")[0].decode(Int.self, "p") }
+        #expect(!pids.withLock { $0 }.contains(pid))
+        #expect(pool.idleCount == 1)
+    }
+
     @Test func aTransactionRollsBackWhenItsBodyThrows() throws {
         let schema = PostgresTestSupport.uniqueName("pgtest")
         let pool = makePool(maxConnections: 2, name: "pool-rollback")

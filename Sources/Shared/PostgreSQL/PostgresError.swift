@@ -22,6 +22,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let decodingFailed: Code = "decoding-failed"
         /// No connection of the pool became free in time.
         public static let poolTimeout: Code = "pool-timeout"
+        /// The pool was closed because the service is stopping.
+        public static let poolClosed: Code = "pool-closed"
         /// A parameter cannot be sent (a string with a NUL character, say).
         public static let invalidParameter: Code = "invalid-parameter"
         /// An applied migration differs from the one the code holds, or the list is inconsistent.
@@ -82,9 +84,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 }
 
 extension PostgresError: HTTPErrorConvertible {
-    /// 503 when the database is out of reach (pool exhausted, connection lost); 500 otherwise.
+    /// 503 when the database is out of reach (pool exhausted or closed, connection lost); 500 otherwise.
     public var httpError: HTTPError {
-        if code == .poolTimeout || isConnectionLost {
+        if code == .poolTimeout || code == .poolClosed || isConnectionLost {
             var error = HTTPError.notReady("The database is not reachable right now. Try again shortly.")
             error.headers = [("Retry-After", "1")]
             error.cause = self

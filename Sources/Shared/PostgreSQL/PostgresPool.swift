@@ -53,7 +53,12 @@ public final class PostgresPool: Sendable {
     private let logger: Logger
     // One permit per connection that may be in use; a caller holds one from acquire to release.
     private let permits: DispatchSemaphore
-    private let idle = Mutex<[PostgresConnection]>([])
+    private let state = Mutex(State())
+
+    private struct State {
+        var idle: [PostgresConnection] = []
+        var isClosed = false
+    }
 
     /// Creates a pool; no connection opens until the first caller needs one.
     public init(configuration: Configuration, logger: Logger) {
@@ -64,7 +69,7 @@ public final class PostgresPool: Sendable {
     }
 
     /// The connections open and waiting for a caller.
-    public var idleCount: Int { idle.withLock { $0.count } }
+    public var idleCount: Int { state.withLock { $0.idle.count } }
 
     /// Checks that the database answers, for a readiness probe.
     ///
@@ -113,11 +118,12 @@ public final class PostgresPool: Sendable {
         }
     }
 
-    /// Closes the idle connections; those in use close when they come back after this.
+    /// Closes the idle connections and refuses new callers; connections in use close when they come back.
     public func close() {
-        let connections = idle.withLock { idle in
-            defer { idle.removeAll() }
-            return idle
+        let connections = state.withLock { state in
+            state.isClosed = true
+            defer { state.idle.removeAll() }
+            return state.idle
         }
         _ = connections  // released here, outside the lock: PQfinish talks to the server.
     }
@@ -131,10 +137,17 @@ public final class PostgresPool: Sendable {
             throw PostgresError(
                 .poolTimeout, "No database connection became free within \(configuration.acquireTimeout).")
         }
-        while let connection = idle.withLock({ $0.popLast() }) {
+        let (reused, isClosed) = state.withLock { ($0.idle.popLast(), $0.isClosed) }
+        guard !isClosed else {
+            permits.signal()
+            throw PostgresError(.poolClosed, "The database pool is closed.")
+        }
+        var candidate = reused
+        while let connection = candidate {
             if connection.checkIdle() { return connection }
             logger.debug(
                 "PostgreSQL idle connection found broken", metadata: ["db.backendPID": String(connection.backendPID)])
+            candidate = state.withLock { $0.idle.popLast() }
         }
         do {
             return try PostgresConnection(
@@ -157,7 +170,9 @@ public final class PostgresPool: Sendable {
             }
         }
         guard connection.isHealthy, !connection.isInTransaction else { return }
-        idle.withLock { $0.append(connection) }
+        state.withLock { state in
+            if !state.isClosed { state.idle.append(connection) }
+        }
     }
 }
 
