@@ -39,3 +39,12 @@ struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *setting
         MHD_OPTION_NOTIFY_COMPLETED, settings->completed, settings->completed_context,
         MHD_OPTION_END);
 }
+
+const union MHD_DaemonInfo *shim_mhd_get_daemon_info(struct MHD_Daemon *daemon, enum MHD_DaemonInfoType type) {
+    return MHD_get_daemon_info(daemon, type);
+}
+
+const union MHD_ConnectionInfo *shim_mhd_get_connection_info(
+    struct MHD_Connection *connection, enum MHD_ConnectionInfoType type) {
+    return MHD_get_connection_info(connection, type);
+}

@@ -46,4 +46,11 @@ struct shim_mhd_settings {
 /* MHD_start_daemon with the settings above. */
 struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *settings);
 
+/* MHD_get_daemon_info for the information types that take no extra argument. */
+const union MHD_DaemonInfo *shim_mhd_get_daemon_info(struct MHD_Daemon *daemon, enum MHD_DaemonInfoType type);
+
+/* MHD_get_connection_info for the information types that take no extra argument. */
+const union MHD_ConnectionInfo *shim_mhd_get_connection_info(
+    struct MHD_Connection *connection, enum MHD_ConnectionInfoType type);
+
 #endif
