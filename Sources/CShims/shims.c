@@ -28,6 +28,13 @@ amqp_rpc_reply_t shim_amqp_login_plain(
         state, vhost, channel_max, frame_max, heartbeat, AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
+amqp_rpc_reply_t shim_amqp_login_plain_with_properties(
+    amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max, int heartbeat,
+    const amqp_table_t *properties, const char *user, const char *password) {
+    return amqp_login_with_properties(
+        state, vhost, channel_max, frame_max, heartbeat, properties, AMQP_SASL_METHOD_PLAIN, user, password);
+}
+
 struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *settings) {
     return MHD_start_daemon(
         settings->flags, 0, NULL, NULL, settings->handler, settings->handler_context,
