@@ -28,6 +28,13 @@ amqp_rpc_reply_t shim_amqp_login_plain(
         state, vhost, channel_max, frame_max, heartbeat, AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
+amqp_rpc_reply_t shim_amqp_login_plain_with_properties(
+    amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max, int heartbeat,
+    const amqp_table_t *properties, const char *user, const char *password) {
+    return amqp_login_with_properties(
+        state, vhost, channel_max, frame_max, heartbeat, properties, AMQP_SASL_METHOD_PLAIN, user, password);
+}
+
 struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *settings) {
     return MHD_start_daemon(
         settings->flags, 0, NULL, NULL, settings->handler, settings->handler_context,
@@ -38,4 +45,13 @@ struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *setting
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, settings->connection_memory_limit,
         MHD_OPTION_NOTIFY_COMPLETED, settings->completed, settings->completed_context,
         MHD_OPTION_END);
+}
+
+const union MHD_DaemonInfo *shim_mhd_get_daemon_info(struct MHD_Daemon *daemon, enum MHD_DaemonInfoType type) {
+    return MHD_get_daemon_info(daemon, type);
+}
+
+const union MHD_ConnectionInfo *shim_mhd_get_connection_info(
+    struct MHD_Connection *connection, enum MHD_ConnectionInfoType type) {
+    return MHD_get_connection_info(connection, type);
 }

@@ -29,6 +29,12 @@ amqp_rpc_reply_t shim_amqp_login_plain(
     amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max, int heartbeat,
     const char *user, const char *password);
 
+/* amqp_login_with_properties with the PLAIN mechanism: client properties such as capabilities and a connection
+ * name, merged by rabbitmq-c with its own. */
+amqp_rpc_reply_t shim_amqp_login_plain_with_properties(
+    amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max, int heartbeat,
+    const amqp_table_t *properties, const char *user, const char *password);
+
 /* The settings of an HTTP daemon that MHD_start_daemon takes as variadic options. */
 struct shim_mhd_settings {
     unsigned int flags;
@@ -45,5 +51,12 @@ struct shim_mhd_settings {
 
 /* MHD_start_daemon with the settings above. */
 struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *settings);
+
+/* MHD_get_daemon_info for the information types that take no extra argument. */
+const union MHD_DaemonInfo *shim_mhd_get_daemon_info(struct MHD_Daemon *daemon, enum MHD_DaemonInfoType type);
+
+/* MHD_get_connection_info for the information types that take no extra argument. */
+const union MHD_ConnectionInfo *shim_mhd_get_connection_info(
+    struct MHD_Connection *connection, enum MHD_ConnectionInfoType type);
 
 #endif

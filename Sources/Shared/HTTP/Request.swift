@@ -1,0 +1,118 @@
+import Foundation
+
+/// One HTTP request as a handler sees it: already routed, with its whole body read.
+public struct Request: Sendable {
+    /// The method in upper case, such as `GET`.
+    public let method: String
+    /// The path without the query string, percent-decoded.
+    public let path: String
+    /// The query parameters, percent-decoded.
+    public let query: Parameters
+    /// The request header fields.
+    public let headers: HTTPHeaders
+    /// The whole body, empty when there is none.
+    public let body: Data
+    /// The client's IP address as text, or an empty string if it is unknown.
+    public let remoteAddress: String
+    /// The request's id: the caller's `X-Request-ID` when sane, otherwise a new UUID.
+    public let id: String
+    /// A logger that adds `request.id` to every line.
+    public var logger: Logger
+    /// The route pattern that matched (`/boletas/{number}`), empty before routing.
+    public internal(set) var route: String
+    /// The values of the pattern's `{name}` segments.
+    public internal(set) var pathParameters: Parameters
+    /// Who is calling, set by an authenticating ``Middleware`` before the handler runs.
+    public var principal: (any Sendable)?
+
+    /// Creates a request; the server does this, tests of handlers may too.
+    public init(
+        method: String, path: String, query: Parameters = Parameters(), headers: HTTPHeaders = HTTPHeaders(),
+        body: Data = Data(), remoteAddress: String = "", id: String = UUID().uuidString, logger: Logger
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.id = id
+        self.logger = logger.with(["request.id": id])
+        self.route = ""
+        self.pathParameters = Parameters()
+    }
+
+    /// The value of the path's `{name}` segment; a 404 if the route has none of that name.
+    public func pathParameter(_ name: String) throws(HTTPError) -> String {
+        guard let value = pathParameters[name] else { throw HTTPError.notFound() }
+        return value
+    }
+
+    /// The principal an authenticating middleware set, as `type`; a 401 if there is none.
+    public func principal<P: Sendable>(as type: P.Type) throws(HTTPError) -> P {
+        guard let principal = principal as? P else { throw HTTPError.unauthorized() }
+        return principal
+    }
+
+    /// Decodes the JSON body as `type`.
+    ///
+    /// Throws 415 when the body is not declared `application/json` (a charset is fine) and 400,
+    /// saying where, when it is not valid JSON or does not have the expected shape.
+    public func decode<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
+        guard let contentType = headers["Content-Type"], Self.isJSON(contentType) else {
+            throw HTTPError.unsupportedMediaType()
+        }
+        do {
+            return try JSONCoding.decode(type, from: body)
+        } catch let error as DecodingError {
+            throw HTTPError.malformed(Self.describe(error), cause: error)
+        } catch {
+            throw HTTPError.malformed("The body is not valid JSON.", cause: error)
+        }
+    }
+
+    /// Whether a `Content-Type` value names JSON, ignoring case and parameters.
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces)
+        return HTTPHeaders.sameName(mediaType, "application/json")
+    }
+
+    /// A sentence for the client saying what is wrong with the JSON and where.
+    static func describe(_ error: DecodingError) -> String {
+        func location(_ path: [any CodingKey]) -> String {
+            var text = ""
+            for key in path {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return text.isEmpty ? "the body" : "'\(text)'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "Missing field \(location(context.codingPath + [key]))."
+        case .typeMismatch(let type, let context):
+            return "Wrong type at \(location(context.codingPath)): expected \(Self.jsonName(of: type))."
+        case .valueNotFound(let type, let context):
+            return "Missing value at \(location(context.codingPath)): expected \(Self.jsonName(of: type))."
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "The body is not valid JSON." }
+            return "Invalid value at \(location(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "The body does not have the expected shape."
+        }
+    }
+
+    private static func jsonName(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type: "a whole number"
+        case is Double.Type, is Float.Type, is Decimal.Type: "a number"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+}
