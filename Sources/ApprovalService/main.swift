@@ -1,1 +1,5 @@
-print("placeholder")
+import Shared
+
+ServiceHost.main(name: "approval", defaultPort: 8083) { _ in
+    ServiceComponents()
+}

@@ -1,1 +1,5 @@
-print("placeholder")
+import Shared
+
+ServiceHost.main(name: "boleta", defaultPort: 8082) { _ in
+    ServiceComponents()
+}

@@ -1,1 +1,5 @@
-print("placeholder")
+import Shared
+
+ServiceHost.main(name: "identity", defaultPort: 8081) { _ in
+    ServiceComponents()
+}

@@ -1,1 +1,5 @@
-print("placeholder")
+import Shared
+
+ServiceHost.main(name: "mail", defaultPort: 8084) { _ in
+    ServiceComponents()
+}

@@ -81,12 +81,18 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         guard let sqlState else { return false }
         return sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
     }
+
+    /// Whether the database is out of reach (connection lost or refused, pool exhausted or
+    /// closed), as opposed to a statement that failed on its own merits.
+    public var isUnavailable: Bool {
+        isConnectionLost || code == .poolTimeout || code == .poolClosed
+    }
 }
 
 extension PostgresError: HTTPErrorConvertible {
     /// 503 when the database is out of reach (pool exhausted or closed, connection lost); 500 otherwise.
     public var httpError: HTTPError {
-        if code == .poolTimeout || code == .poolClosed || isConnectionLost {
+        if isUnavailable {
             var error = HTTPError.notReady("The database is not reachable right now. Try again shortly.")
             error.headers = [("Retry-After", "1")]
             error.cause = self

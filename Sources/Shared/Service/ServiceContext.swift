@@ -1,0 +1,55 @@
+import Foundation
+
+/// What a service's own code is given to work with: its settings, logger, database, outbox,
+/// metrics and the authenticator of access tokens.
+public final class ServiceContext: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let pool: PostgresPool
+    public let outbox: Outbox
+    public let metrics: MetricsRegistry
+    public let amqpSettings: AMQPConnectionSettings
+    /// Verifies bearer tokens with Identity's public key; `nil` when no key is configured, in
+    /// which case every authenticated endpoint answers 401.
+    public let authenticator: BearerAuthenticator?
+
+    init(configuration: ServiceConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        amqpSettings = try AMQPConnectionSettings(url: configuration.amqpURL)
+        pool = PostgresPool(
+            configuration: PostgresPool.Configuration(
+                url: configuration.databaseURL, maxConnections: configuration.databasePoolSize,
+                acquireTimeout: configuration.databasePoolTimeout, applicationName: configuration.name),
+            logger: logger.labelled(logger.label + ".db"))
+        outbox = Outbox(
+            schema: configuration.name, exchange: configuration.eventsExchange, producer: configuration.name)
+        metrics = MetricsRegistry()
+        if let key = configuration.jwtPublicKey {
+            let publicKey = try Ed25519.PublicKey(base64URL: key)
+            authenticator = BearerAuthenticator(
+                verifier: TokenVerifier(publicKey: publicKey, audience: configuration.jwtAudience))
+        } else {
+            authenticator = nil
+        }
+    }
+
+    /// The middleware that requires a valid access token and puts its ``Principal`` on the request.
+    public var requireToken: Middleware {
+        let authenticator = authenticator
+        return authenticating { request in
+            guard let authenticator else {
+                throw HTTPError.unauthorized("This service has no key to verify access tokens with.")
+            }
+            return try authenticator.authenticate(authorization: request.headers["Authorization"])
+        }
+    }
+
+    /// The middleware that lets through only vendor staff with one of `roles`.
+    public func requireVendorRole(_ roles: VendorRole...) -> Middleware {
+        { request in
+            let principal = try request.principal(as: Principal.self)
+            guard let role = principal.vendorRole, roles.contains(role) else { throw HTTPError.forbidden() }
+        }
+    }
+}
