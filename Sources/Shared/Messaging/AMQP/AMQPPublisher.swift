@@ -111,6 +111,9 @@ public final class AMQPPublisher {
         try readConfirms(into: &batch, until: .now)
     }
 
+    // TODO: while the broker blocks publishers (a memory or disk alarm, announced by connection.blocked) it stops
+    // reading, and amqp_basic_publish waits in the socket write with no bound, past the batch's timeout. The relay
+    // then stalls instead of failing over; rabbitmq-c 0.11 has no send timeout to pass.
     private func write(_ message: OutgoingMessage) throws {
         let status = AMQPArena.withArena { arena in
             var properties = amqp_basic_properties_t()
