@@ -112,6 +112,8 @@ struct AMQPPublisherTests {
             let missing = AMQPTestBroker.message(to: "x", exchange: AMQPTestBroker.uniqueName("missing"))
             let error = expectAMQPError(.channelClosed) { try publisher.publish([missing]) }
             #expect(error?.replyCode == 404)
+            #expect(error?.requiresNewConnection == false)
+            #expect(connection.isOpen)
 
             try publisher.publish([AMQPTestBroker.message(to: queue), AMQPTestBroker.message(to: queue)])
             #expect(try admin.messageCount(inQueue: queue) == 2)

@@ -46,7 +46,7 @@ public final class AMQPConnection {
             }
             throw error
         }
-        self.logger.debug("AMQP connection opened")
+        self.logger.info("AMQP connection opened")
     }
 
     /// Connects to `url` (`amqp://user:password@host:port/vhost`) with the default timeouts and heartbeat.
@@ -94,7 +94,8 @@ public final class AMQPConnection {
             try check(reply, call: "amqp_login")
         } catch var error as AMQPError {
             error.code = .loginFailed
-            error.message = "The broker refused the login of \(settings.user) to \(settings.virtualHost): "
+            error.message =
+                "The broker refused the login of \(settings.user) to \(settings.virtualHost): "
                 + error.message
             throw error
         }
@@ -121,7 +122,7 @@ public final class AMQPConnection {
             logger.debug("AMQP connection did not close cleanly")
         }
         amqp_destroy_connection(state)
-        logger.debug("AMQP connection closed")
+        logger.info("AMQP connection closed")
     }
 
     /// Opens the channel unless it is open; fails if the connection is gone.

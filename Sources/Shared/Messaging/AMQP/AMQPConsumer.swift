@@ -8,6 +8,16 @@ import Foundation
 /// between calls; the timed waits also keep the connection's heartbeats going. Acknowledge each delivery after
 /// its effects are committed. Delivery tags belong to the channel: after a connection or channel error, make a
 /// new connection and consumer and let the broker redeliver what was not acknowledged.
+///
+/// ```swift
+/// let consumer = try AMQPConsumer(connection: connection, queue: "mail", prefetch: 32)
+/// while !stop.isStopped {
+///     guard let delivery = try consumer.next(timeout: .seconds(1)) else { continue }
+///     try handle(delivery)                 // commits its effects and the inbox row
+///     try consumer.ack(delivery.deliveryTag)
+/// }
+/// connection.close()                       // unacknowledged deliveries go back to the queue
+/// ```
 public final class AMQPConsumer {
     /// The connection the consumer reads from.
     public let connection: AMQPConnection

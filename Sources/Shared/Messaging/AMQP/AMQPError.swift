@@ -71,10 +71,15 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the connection can no longer be used and must be replaced by a new one.
     ///
-    /// A `nacked` or `unroutable` error leaves the connection usable; everything else about the channel or the
-    /// connection does not, because the channel's state (delivery tags, confirms) is no longer known.
+    /// True when the connection is gone or its state is unknown (a timeout, a failed write, a protocol error).
+    /// False for a refused or returned message, a closed channel (the publisher and the topology calls reopen it
+    /// by themselves; a consumer must be made again) and a cancelled consumer. `AMQPConnection.isOpen` says the
+    /// same of a given connection.
     public var requiresNewConnection: Bool {
-        code != .nacked && code != .unroutable && code != .invalidSettings
+        switch code {
+        case .nacked, .unroutable, .channelClosed, .consumerCancelled, .invalidSettings: false
+        default: true
+        }
     }
 
     public var description: String {

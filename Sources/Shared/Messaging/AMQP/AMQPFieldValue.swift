@@ -5,14 +5,23 @@ import Foundation
 ///
 /// Only the kinds RabbitMQ uses in practice are written; every kind can be read, the rarer ones as text.
 public enum AMQPFieldValue: Sendable, Hashable {
+    /// A UTF-8 string (`S`).
     case string(String)
+    /// A whole number; written as a signed 64-bit integer (`l`), read from every integer kind.
     case integer(Int64)
+    /// A Boolean (`t`).
     case boolean(Bool)
+    /// A floating-point number (`d`; `f` is read into it too).
     case double(Double)
+    /// A time in whole seconds (`T`).
     case timestamp(Date)
+    /// A byte string (`x`).
     case bytes([UInt8])
+    /// A nested table (`F`), such as one entry of the broker's `x-death` header.
     case table([String: AMQPFieldValue])
+    /// An array (`A`).
     case array([AMQPFieldValue])
+    /// No value (`V`); also what a kind this layer does not know reads as.
     case void
 
     /// The value as text: strings as they are, numbers and Booleans in their usual spelling, `nil` for tables,

@@ -7,6 +7,15 @@ import Foundation
 /// A batch is written in one go and the confirms are read afterwards (pipelined), so a batch costs about one
 /// round trip, not one per message. The publisher needs its connection for itself: it reads every frame that
 /// arrives on it. Like the connection, it is used by one thread at a time.
+///
+/// ```swift
+/// let publisher = try AMQPPublisher(connection: connection)
+/// let outcomes = try publisher.publishReportingOutcomes(messages)   // or `publish(messages)`: all or nothing
+/// for (message, outcome) in zip(messages, outcomes) where outcome.isConfirmed { markSent(message.messageID) }
+/// ```
+///
+/// While idle, call ``keepAlive()`` at least once per heartbeat interval. After an error whose
+/// ``AMQPError/requiresNewConnection`` is true, close the connection and make a new connection and publisher.
 public final class AMQPPublisher {
     /// The connection the publisher writes to and reads confirms from.
     public let connection: AMQPConnection
@@ -102,10 +111,14 @@ public final class AMQPPublisher {
         try readConfirms(into: &batch, until: .now)
     }
 
+    // TODO: while the broker blocks publishers (a memory or disk alarm, announced by connection.blocked) it stops
+    // reading, and amqp_basic_publish waits in the socket write with no bound, past the batch's timeout. The relay
+    // then stalls instead of failing over; rabbitmq-c 0.11 has no send timeout to pass.
     private func write(_ message: OutgoingMessage) throws {
         let status = AMQPArena.withArena { arena in
             var properties = amqp_basic_properties_t()
-            var flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG
+            var flags =
+                AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG
                 | AMQP_BASIC_TIMESTAMP_FLAG
             properties.content_type = arena.bytes(message.contentType)
             properties.delivery_mode = message.isPersistent ? 2 : 1
