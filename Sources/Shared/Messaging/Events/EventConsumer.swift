@@ -49,7 +49,11 @@ public final class EventConsumer: ServicePart {
                     guard let opened = openSession(until: stop) else { break }
                     session = opened
                 }
-                guard let delivery = try session!.consumer.next(timeout: .milliseconds(250)) else { continue }
+                guard let delivery = try session!.consumer.next(timeout: .milliseconds(250)) else {
+                    // The retry publisher is idle most of the time, and must still answer heartbeats.
+                    try session!.retries.keepAlive()
+                    continue
+                }
                 try process(delivery, in: session!)
                 failures = 0
             } catch {

@@ -69,9 +69,11 @@ public final class OutboxRelay: ServicePart {
                     try removePublishedRows()
                     lastCleanup = ContinuousClock.now
                 }
-                if batch.published == batchSize { continue }
-                if batch.failure == nil { waitForWork(listener, stop: stop) }
                 if let failure = batch.failure { throw failure }
+                if batch.published == batchSize { continue }
+                waitForWork(listener, stop: stop)
+                // An idle publisher must still answer the broker's heartbeats.
+                try publisher?.keepAlive()
             } catch {
                 failures += 1
                 if let error = error as? AMQPError, error.requiresNewConnection {
