@@ -25,7 +25,8 @@ struct HTTPRouterTests {
     }
 
     @Test func everyParameterIsCaptured() throws {
-        guard case .found(_, let parameters) = Self.router().match(method: "GET", path: "/clients/ACME/boletas/7") else {
+        guard case .found(_, let parameters) = Self.router().match(method: "GET", path: "/clients/ACME/boletas/7")
+        else {
             Issue.record("no match")
             return
         }
@@ -63,7 +64,8 @@ struct HTTPRouterTests {
         router.get("/open") { _ in .text("open") }
         let pipeline = RequestPipeline(router: router, logger: Logger(label: "test"), metrics: MetricsRegistry())
 
-        var allowed = Request(method: "GET", path: "/me", headers: ["authorization": "Bearer good"], logger: Logger(label: "test"))
+        var allowed = Request(
+            method: "GET", path: "/me", headers: ["authorization": "Bearer good"], logger: Logger(label: "test"))
         #expect(String(decoding: pipeline.respond(to: &allowed, started: .now).body, as: UTF8.self) == "ana")
 
         var refused = Request(method: "GET", path: "/me", logger: Logger(label: "test"))
@@ -73,5 +75,20 @@ struct HTTPRouterTests {
 
         var open = Request(method: "GET", path: "/open", logger: Logger(label: "test"))
         #expect(pipeline.respond(to: &open, started: .now).status == 200)
+    }
+}
+
+struct HTTPRequestIDTests {
+    @Test func aNewRequestIDIsAVersion4UUIDAndNeverRepeats() throws {
+        var seen = Set<String>()
+        for _ in 0..<1000 {
+            let text = RequestID.make()
+            let uuid = try #require(UUID(uuidString: text))
+            #expect(uuid.uuidString == text)
+            #expect(text[text.index(text.startIndex, offsetBy: 14)] == "4")
+            #expect("89AB".contains(text[text.index(text.startIndex, offsetBy: 19)]))
+            seen.insert(text)
+        }
+        #expect(seen.count == 1000)
     }
 }
