@@ -275,8 +275,22 @@ struct HTTPServerTests {
         }
         thread.start()
         while started.values.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
-        server.server.stop()
+        let url = server.baseURL + "/healthz"
+        let stopped = ConcurrentCollector()
+        let stopper = Thread {
+            server.server.stop()
+            stopped.add(1)
+        }
+        stopper.start()
+        Thread.sleep(forTimeInterval: 0.1)
+
+        // While the slow request runs, the server takes no new connections.
+        #expect(throws: CurlError.self) { try HTTPClient(timeout: .seconds(2)).get(url) }
+        for _ in 0..<500 where answer.values.isEmpty || stopped.values.isEmpty {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         #expect(answer.values == [200])
+        #expect(stopped.values == [1])
         #expect(server.server.port == nil)
     }
 }
