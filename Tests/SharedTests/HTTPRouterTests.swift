@@ -92,3 +92,21 @@ struct HTTPRequestIDTests {
         #expect(seen.count == 1000)
     }
 }
+
+struct HTTPConfigurationTests {
+    @Test func settingsComeFromTheEnvironmentWithDefaults() throws {
+        let configuration = try HTTPServer.Configuration(
+            environment: Environment(["HTTP_PORT": "9000", "HTTP_BODY_LIMIT_BYTES": "2048", "HTTP_THREADS": "3"]))
+        #expect(configuration.port == 9000)
+        #expect(configuration.bodyLimit == 2048)
+        #expect(configuration.threadPoolSize == 3)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.connectionTimeout == .seconds(30))
+    }
+
+    @Test func aBadSettingNamesItsVariable() {
+        #expect(throws: ConfigurationError(variable: "HTTP_PORT", problem: "must lie between 0 and 65535")) {
+            try HTTPServer.Configuration(environment: Environment(["HTTP_PORT": "70000"]))
+        }
+    }
+}
