@@ -25,7 +25,8 @@ struct HTTPRouterTests {
     }
 
     @Test func everyParameterIsCaptured() throws {
-        guard case .found(_, let parameters) = Self.router().match(method: "GET", path: "/clients/ACME/boletas/7") else {
+        guard case .found(_, let parameters) = Self.router().match(method: "GET", path: "/clients/ACME/boletas/7")
+        else {
             Issue.record("no match")
             return
         }
@@ -63,7 +64,8 @@ struct HTTPRouterTests {
         router.get("/open") { _ in .text("open") }
         let pipeline = RequestPipeline(router: router, logger: Logger(label: "test"), metrics: MetricsRegistry())
 
-        var allowed = Request(method: "GET", path: "/me", headers: ["authorization": "Bearer good"], logger: Logger(label: "test"))
+        var allowed = Request(
+            method: "GET", path: "/me", headers: ["authorization": "Bearer good"], logger: Logger(label: "test"))
         #expect(String(decoding: pipeline.respond(to: &allowed, started: .now).body, as: UTF8.self) == "ana")
 
         var refused = Request(method: "GET", path: "/me", logger: Logger(label: "test"))
@@ -73,5 +75,38 @@ struct HTTPRouterTests {
 
         var open = Request(method: "GET", path: "/open", logger: Logger(label: "test"))
         #expect(pipeline.respond(to: &open, started: .now).status == 200)
+    }
+}
+
+struct HTTPRequestIDTests {
+    @Test func aNewRequestIDIsAVersion4UUIDAndNeverRepeats() throws {
+        var seen = Set<String>()
+        for _ in 0..<1000 {
+            let text = RequestID.make()
+            let uuid = try #require(UUID(uuidString: text))
+            #expect(uuid.uuidString == text)
+            #expect(text[text.index(text.startIndex, offsetBy: 14)] == "4")
+            #expect("89AB".contains(text[text.index(text.startIndex, offsetBy: 19)]))
+            seen.insert(text)
+        }
+        #expect(seen.count == 1000)
+    }
+}
+
+struct HTTPConfigurationTests {
+    @Test func settingsComeFromTheEnvironmentWithDefaults() throws {
+        let configuration = try HTTPServer.Configuration(
+            environment: Environment(["HTTP_PORT": "9000", "HTTP_BODY_LIMIT_BYTES": "2048", "HTTP_THREADS": "3"]))
+        #expect(configuration.port == 9000)
+        #expect(configuration.bodyLimit == 2048)
+        #expect(configuration.threadPoolSize == 3)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.connectionTimeout == .seconds(30))
+    }
+
+    @Test func aBadSettingNamesItsVariable() {
+        #expect(throws: ConfigurationError(variable: "HTTP_PORT", problem: "must lie between 0 and 65535")) {
+            try HTTPServer.Configuration(environment: Environment(["HTTP_PORT": "70000"]))
+        }
     }
 }

@@ -32,6 +32,7 @@ struct HTTPServerTests {
                 try .json(["name": request.query["name"] ?? "", "city": request.query["city"] ?? ""])
             }
             router.get("/fail") { _ in throw HiddenFailure(secret: "database password is hunter2") }
+            router.get("/whoami") { request in .text(request.remoteAddress) }
             router.get("/throttled") { _ in throw HTTPError.throttled(retryAfter: 7) }
         }
     }
@@ -42,6 +43,47 @@ struct HTTPServerTests {
         #expect(response.status == 200)
         #expect(response.text == "signature of 2026-000123")
         #expect(try server.get("/boletas/report").text == "report")
+    }
+
+    @Test func theClientAddressIsKnown() throws {
+        let server = try Self.makeServer()
+        #expect(try server.get("/whoami").text == "127.0.0.1")
+    }
+
+    @Test func headIsAnsweredByTheGetRouteWithoutABody() throws {
+        let server = try Self.makeServer()
+        let response = try server.send("HEAD", "/boletas/5/signature")
+        #expect(response.status == 200)
+        #expect(response.body.isEmpty)
+        #expect(response.headers["Content-Length"] == "14")
+    }
+
+    @Test func asAServicePartItServesUntilStopped() throws {
+        let server = HTTPServer(
+            configuration: .init(port: 0, threadPoolSize: 2),
+            router: {
+                var router = Router(); router.addStandardEndpoints(metrics: MetricsRegistry()); return router
+            }(),
+            metrics: MetricsRegistry(), logger: Logger(label: "test", sink: MemoryLogSink()))
+        let stop = StopSignal()
+        let finished = ConcurrentCollector()
+        let thread = Thread {
+            do { try server.run(until: stop) } catch { finished.add(-1) }
+            finished.add(1)
+        }
+        thread.start()
+        var port: Int?
+        for _ in 0..<200 where port == nil {
+            port = server.port
+            if port == nil { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        let url = "http://127.0.0.1:\(try #require(port))/healthz"
+        #expect(try HTTPClient().get(url).status == 200)
+        stop.stop()
+        for _ in 0..<500 where finished.values.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(finished.values == [1])
+        #expect(server.port == nil)
+        #expect(throws: CurlError.self) { try HTTPClient(timeout: .seconds(2)).get(url) }
     }
 
     @Test func anUnknownPathIsA404Problem() throws {
@@ -68,7 +110,8 @@ struct HTTPServerTests {
         #expect(small.status == 200)
         #expect(small.body.count == 1024)
 
-        let declared = try server.send("POST", "/echo", headers: [("Content-Type", "text/plain")], body: Data(count: 1025))
+        let declared = try server.send(
+            "POST", "/echo", headers: [("Content-Type", "text/plain")], body: Data(count: 1025))
         #expect(declared.status == 413)
         #expect(try HTTPTestServer.object(declared)["type"] as? String == "/problems/payload-too-large")
 
@@ -81,7 +124,8 @@ struct HTTPServerTests {
     @Test func aBodyThatIsNotDeclaredJSONIsA415() throws {
         let server = try Self.makeServer()
         let body = Data(#"{"password":"x","signedAt":"2026-01-31T12:00:00Z"}"#.utf8)
-        let response = try server.send("POST", "/boletas/1/signature", headers: [("Content-Type", "text/plain")], body: body)
+        let response = try server.send(
+            "POST", "/boletas/1/signature", headers: [("Content-Type", "text/plain")], body: body)
         #expect(response.status == 415)
         let accepted = try server.send(
             "POST", "/boletas/1/signature", headers: [("Content-Type", "Application/JSON; charset=utf-8")], body: body)
@@ -94,7 +138,8 @@ struct HTTPServerTests {
         #expect(broken.status == 400)
         #expect(try HTTPTestServer.object(broken)["type"] as? String == "/problems/malformed-request")
 
-        let missing = try server.client.post(server.baseURL + "/boletas/1/signature", body: Data(#"{"password":"x"}"#.utf8))
+        let missing = try server.client.post(
+            server.baseURL + "/boletas/1/signature", body: Data(#"{"password":"x"}"#.utf8))
         #expect(missing.status == 400)
         let detail = try HTTPTestServer.object(missing)["detail"] as? String
         #expect(detail?.contains("signedAt") == true)
@@ -146,7 +191,8 @@ struct HTTPServerTests {
         let made = try #require(try server.get("/healthz").headers["X-Request-ID"])
         #expect(UUID(uuidString: made) != nil)
 
-        let insane = try #require(try server.get("/healthz", headers: [("X-Request-ID", "a b<script>")]).headers["X-Request-ID"])
+        let insane = try #require(
+            try server.get("/healthz", headers: [("X-Request-ID", "a b<script>")]).headers["X-Request-ID"])
         #expect(UUID(uuidString: insane) != nil)
         let tooLong = String(repeating: "a", count: 129)
         #expect(try server.get("/healthz", headers: [("X-Request-ID", tooLong)]).headers["X-Request-ID"] != tooLong)
@@ -198,10 +244,12 @@ struct HTTPServerTests {
                 ReadinessCheck(name: "broker") { throw Unreachable() },
             ])
         var request = Request(method: "GET", path: "/readyz", logger: Logger(label: "test", sink: MemoryLogSink()))
-        let pipeline = RequestPipeline(router: router, logger: Logger(label: "test", sink: MemoryLogSink()), metrics: metrics)
+        let pipeline = RequestPipeline(
+            router: router, logger: Logger(label: "test", sink: MemoryLogSink()), metrics: metrics)
         let ready = pipeline.respond(to: &request, started: .now)
         #expect(ready.status == 503)
-        let detail = try #require(try JSONSerialization.jsonObject(with: ready.body) as? [String: Any])["detail"] as? String
+        let detail =
+            try #require(try JSONSerialization.jsonObject(with: ready.body) as? [String: Any])["detail"] as? String
         #expect(detail?.contains("broker") == true)
         #expect(detail?.contains("database") == false)
 
@@ -227,8 +275,22 @@ struct HTTPServerTests {
         }
         thread.start()
         while started.values.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
-        server.server.stop()
+        let url = server.baseURL + "/healthz"
+        let stopped = ConcurrentCollector()
+        let stopper = Thread {
+            server.server.stop()
+            stopped.add(1)
+        }
+        stopper.start()
+        Thread.sleep(forTimeInterval: 0.1)
+
+        // While the slow request runs, the server takes no new connections.
+        #expect(throws: CurlError.self) { try HTTPClient(timeout: .seconds(2)).get(url) }
+        for _ in 0..<500 where answer.values.isEmpty || stopped.values.isEmpty {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         #expect(answer.values == [200])
+        #expect(stopped.values == [1])
         #expect(server.server.port == nil)
     }
 }

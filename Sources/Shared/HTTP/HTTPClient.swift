@@ -53,16 +53,22 @@ public struct HTTPClient: Sendable {
         try check(
             shim_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout.wholeMilliseconds)),
             "curl_easy_setopt(CURLOPT_TIMEOUT_MS)")
-        try check(shim_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList), "curl_easy_setopt(CURLOPT_HTTPHEADER)")
+        try check(
+            shim_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList), "curl_easy_setopt(CURLOPT_HTTPHEADER)")
         if method == "HEAD" {
             try check(shim_curl_setopt_long(handle, CURLOPT_NOBODY, 1), "curl_easy_setopt(CURLOPT_NOBODY)")
         } else {
-            try check(shim_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method), "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
+            try check(
+                shim_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method),
+                "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
         }
         if !body.isEmpty {
-            try check(shim_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count), "curl_easy_setopt(CURLOPT_POSTFIELDSIZE)")
+            try check(
+                shim_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count),
+                "curl_easy_setopt(CURLOPT_POSTFIELDSIZE)")
             let copied = body.withUnsafeBytes { bytes in
-                shim_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                shim_curl_setopt_pointer(
+                    handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
             try check(copied, "curl_easy_setopt(CURLOPT_COPYPOSTFIELDS)")
         }
@@ -70,13 +76,18 @@ public struct HTTPClient: Sendable {
         let sink = BodySink()
         let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<BodySink>.fromOpaque(sinkPointer).release() }
-        try check(shim_curl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody), "curl_easy_setopt(CURLOPT_WRITEFUNCTION)")
-        try check(shim_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer), "curl_easy_setopt(CURLOPT_WRITEDATA)")
+        try check(
+            shim_curl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody),
+            "curl_easy_setopt(CURLOPT_WRITEFUNCTION)")
+        try check(
+            shim_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer), "curl_easy_setopt(CURLOPT_WRITEDATA)")
 
         try check(curl_easy_perform(handle), "curl_easy_perform")
 
         var status = 0
-        try check(shim_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "curl_easy_getinfo(CURLINFO_RESPONSE_CODE)")
+        try check(
+            shim_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "curl_easy_getinfo(CURLINFO_RESPONSE_CODE)"
+        )
         return Response(status: status, headers: responseHeaders(handle), body: sink.body)
     }
 

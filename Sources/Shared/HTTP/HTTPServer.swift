@@ -40,21 +40,20 @@ public final class HTTPServer: ServicePart {
 
     /// Binds and starts answering; returns at once.
     public func start() throws(HTTPServerError) {
-        let pointer: OpaquePointer = try daemon.withLock { handle throws(HTTPServerError) in
+        try daemon.withLock { handle throws(HTTPServerError) in
             guard handle == nil else {
                 throw HTTPServerError(code: .alreadyRunning, message: "The server is already running.")
             }
-            let started = try startDaemon()
-            handle = DaemonHandle(pointer: started)
-            return started
+            handle = DaemonHandle(pointer: try startDaemon())
         }
-        _ = pointer
         core.pipeline.logger.info(
             "HTTP server listening",
             metadata: ["http.host": configuration.host, "http.port": String(port ?? configuration.port)])
     }
 
     /// Stops taking connections, waits up to the grace period for requests in flight, then closes.
+    ///
+    /// Connections already open may still bring requests while it waits; they are answered.
     public func stop() {
         guard let handle = daemon.withLock({ $0 }) else { return }
         let listener = MHD_quiesce_daemon(handle.pointer)
@@ -66,10 +65,17 @@ public final class HTTPServer: ServicePart {
         }
         let abandoned = core.inFlight.load(ordering: .acquiring)
         if abandoned > 0 {
-            core.pipeline.logger.warning("HTTP requests abandoned at shutdown", metadata: ["http.requests": "\(abandoned)"])
+            core.pipeline.logger.warning(
+                "HTTP requests abandoned at shutdown", metadata: ["http.requests": String(abandoned)])
         }
-        MHD_stop_daemon(handle.pointer)
-        daemon.withLock { $0 = nil }
+        // Of two stop() calls at once, the first to get here stops the daemon; the other finds it gone.
+        let owned = daemon.withLock { current -> DaemonHandle? in
+            guard current?.pointer == handle.pointer else { return nil }
+            current = nil
+            return handle
+        }
+        guard let owned else { return }
+        MHD_stop_daemon(owned.pointer)
         core.pipeline.logger.info("HTTP server stopped")
     }
 
@@ -87,7 +93,7 @@ public final class HTTPServer: ServicePart {
         settings.thread_pool_size = UInt32(configuration.threadPoolSize)
         settings.connection_timeout_seconds = UInt32(max(1, configuration.connectionTimeout.components.seconds))
         settings.connection_limit = UInt32(configuration.connectionLimit)
-        settings.connection_memory_limit = 64 * 1024
+        settings.connection_memory_limit = configuration.connectionMemoryLimit
         settings.handler = mhdAccessHandler
         settings.handler_context = context
         settings.completed = mhdRequestCompleted
@@ -122,9 +128,9 @@ public final class HTTPServer: ServicePart {
                 code: .invalidAddress, message: "HTTP host \(configuration.host) is not an IPv4 or IPv6 address.")
         }
         guard let started else {
-            throw HTTPServerError(
-                code: .startDaemon,
-                message: "Could not listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(errno))).")
+            let reason = String(cString: strerror(errno))
+            let address = "\(configuration.host):\(configuration.port)"
+            throw HTTPServerError(code: .startDaemon, message: "Could not listen on \(address): \(reason).")
         }
         return started
     }
@@ -132,6 +138,7 @@ public final class HTTPServer: ServicePart {
 
 /// The running daemon; only the owning server's mutex hands it out.
 private struct DaemonHandle: @unchecked Sendable {
-    // libmicrohttpd's daemon calls are thread-safe; the pointer itself is only read after start.
+    // Safe to share: libmicrohttpd allows its daemon calls from any thread, and only stop()
+    // destroys the daemon, after taking the handle out of the server's mutex.
     let pointer: OpaquePointer
 }

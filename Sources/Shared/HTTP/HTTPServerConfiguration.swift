@@ -17,13 +17,18 @@ extension HTTPServer {
         public var bodyLimit: Int
         /// How long a shutdown waits for requests in flight before closing their connections.
         public var shutdownGracePeriod: Duration
+        /// Bytes libmicrohttpd keeps per connection for the request line, headers and reading.
+        ///
+        /// It bounds the size of the headers (a larger request gets 431) and libmicrohttpd clears
+        /// it between requests, so a larger value costs time on every request.
+        public var connectionMemoryLimit: Int
 
         /// Creates a configuration; the defaults serve one machine's loopback.
         public init(
             host: String = "127.0.0.1", port: Int = 8080,
             threadPoolSize: Int = 2 * ProcessInfo.processInfo.activeProcessorCount,
             connectionTimeout: Duration = .seconds(30), connectionLimit: Int = 1024, bodyLimit: Int = 1 << 20,
-            shutdownGracePeriod: Duration = .seconds(10)
+            shutdownGracePeriod: Duration = .seconds(10), connectionMemoryLimit: Int = 32 * 1024
         ) {
             self.host = host
             self.port = port
@@ -32,10 +37,12 @@ extension HTTPServer {
             self.connectionLimit = connectionLimit
             self.bodyLimit = bodyLimit
             self.shutdownGracePeriod = shutdownGracePeriod
+            self.connectionMemoryLimit = connectionMemoryLimit
         }
 
         /// Reads `HTTP_HOST`, `HTTP_PORT`, `HTTP_THREADS`, `HTTP_CONNECTION_TIMEOUT_MS`,
-        /// `HTTP_CONNECTION_LIMIT`, `HTTP_BODY_LIMIT_BYTES` and `HTTP_SHUTDOWN_GRACE_MS`, falling back
+        /// `HTTP_CONNECTION_LIMIT`, `HTTP_BODY_LIMIT_BYTES`, `HTTP_SHUTDOWN_GRACE_MS` and
+        /// `HTTP_CONNECTION_MEMORY_BYTES`, falling back
         /// to `defaults` for each one that is unset.
         public init(environment: Environment, defaults: Configuration = Configuration()) throws(ConfigurationError) {
             host = environment.string("HTTP_HOST", default: defaults.host)
@@ -49,6 +56,8 @@ extension HTTPServer {
                 "HTTP_BODY_LIMIT_BYTES", default: defaults.bodyLimit, in: 0...(1 << 30))
             shutdownGracePeriod = try environment.milliseconds(
                 "HTTP_SHUTDOWN_GRACE_MS", default: defaults.shutdownGracePeriod)
+            connectionMemoryLimit = try environment.integer(
+                "HTTP_CONNECTION_MEMORY_BYTES", default: defaults.connectionMemoryLimit, in: 4096...(1 << 24))
         }
     }
 }

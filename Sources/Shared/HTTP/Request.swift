@@ -13,11 +13,15 @@ public struct Request: Sendable {
     /// The whole body, empty when there is none.
     public let body: Data
     /// The client's IP address as text, or an empty string if it is unknown.
-    public let remoteAddress: String
+    public var remoteAddress: String { peer.text }
+    private(set) var peer: PeerAddress
     /// The request's id: the caller's `X-Request-ID` when sane, otherwise a new UUID.
     public let id: String
     /// A logger that adds `request.id` to every line.
-    public var logger: Logger
+    ///
+    /// Built when asked for, since most requests log nothing at the default level.
+    public var logger: Logger { baseLogger.with(["request.id": id]) }
+    private let baseLogger: Logger
     /// The route pattern that matched (`/boletas/{number}`), empty before routing.
     public internal(set) var route: String
     /// The values of the pattern's `{name}` segments.
@@ -28,18 +32,27 @@ public struct Request: Sendable {
     /// Creates a request; the server does this, tests of handlers may too.
     public init(
         method: String, path: String, query: Parameters = Parameters(), headers: HTTPHeaders = HTTPHeaders(),
-        body: Data = Data(), remoteAddress: String = "", id: String = UUID().uuidString, logger: Logger
+        body: Data = Data(), remoteAddress: String = "", id: String? = nil, logger: Logger
     ) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
-        self.remoteAddress = remoteAddress
-        self.id = id
-        self.logger = logger.with(["request.id": id])
+        self.peer = .text(remoteAddress)
+        self.id = id ?? RequestID.make()
+        self.baseLogger = logger
         self.route = ""
         self.pathParameters = Parameters()
+    }
+
+    /// Creates a request whose client address is formatted only if asked for.
+    init(
+        method: String, path: String, query: Parameters, headers: HTTPHeaders, body: Data, peer: PeerAddress,
+        id: String, logger: Logger
+    ) {
+        self.init(method: method, path: path, query: query, headers: headers, body: body, id: id, logger: logger)
+        self.peer = peer
     }
 
     /// The value of the path's `{name}` segment; a 404 if the route has none of that name.

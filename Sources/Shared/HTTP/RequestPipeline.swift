@@ -9,45 +9,34 @@ import Synchronization
 final class RequestPipeline: Sendable {
     let router: Router
     let logger: Logger
-    private let requests: Counter
-    private let durations: Histogram
-
-    /// The route label of requests that matched no route, so that unknown paths add no series.
-    static let unmatchedRoute = "unmatched"
+    /// The metrics of each route pattern, by ``Router/Route/patternIndex``; the last is `unmatched`.
+    private let patternMetrics: [PatternMetrics]
 
     init(router: Router, logger: Logger, metrics: MetricsRegistry) {
         self.router = router
         self.logger = logger
-        requests = metrics.counter(
+        let requests = metrics.counter(
             "http_requests_total", help: "HTTP requests answered, by route, method and status.",
             labels: ["route", "method", "status"])
-        durations = metrics.histogram(
+        let durations = metrics.histogram(
             "http_request_duration_seconds", help: "Time from a request's arrival to its answer, by route.",
             labels: ["route"])
+        patternMetrics = (router.patterns + [Self.unmatchedRoute]).map {
+            PatternMetrics(route: $0, requests: requests, durations: durations)
+        }
     }
 
     /// Answers `request`; never throws, whatever the handler does.
     func respond(to request: inout Request, started: ContinuousClock.Instant) -> Response {
         var response: Response
+        var patternIndex = patternMetrics.count - 1
         do {
-            response = try route(&request)
+            response = try route(&request, patternIndex: &patternIndex)
         } catch {
             response = problemResponse(for: error, request: request)
         }
         response.headers.add("X-Request-ID", request.id)
-
-        let route = request.route.isEmpty ? Self.unmatchedRoute : request.route
-        let elapsed = (ContinuousClock.now - started).seconds
-        requests.increment([route, Self.methodLabel(request.method), Self.statusLabel(response.status)])
-        durations.observe(elapsed, [route])
-        if logger.level <= .debug {
-            request.logger.debug(
-                "Request answered",
-                metadata: [
-                    "http.method": request.method, "http.route": route, "http.status": String(response.status),
-                    "http.duration_ms": String(format: "%.3f", elapsed * 1000),
-                ])
-        }
+        record(request, response.status, patternIndex: patternIndex, started: started)
         return response
     }
 
@@ -55,23 +44,37 @@ final class RequestPipeline: Sendable {
     func refuse(_ request: inout Request, with error: HTTPError, started: ContinuousClock.Instant) -> Response {
         var response = Response.problem(error, instance: request.path)
         response.headers.add("X-Request-ID", request.id)
-        requests.increment([Self.unmatchedRoute, Self.methodLabel(request.method), Self.statusLabel(error.status)])
-        durations.observe((ContinuousClock.now - started).seconds, [Self.unmatchedRoute])
-        request.logger.debug("Request refused", metadata: ["http.status": String(error.status)])
+        record(request, error.status, patternIndex: patternMetrics.count - 1, started: started)
         return response
     }
 
-    private func route(_ request: inout Request) throws -> Response {
+    private func record(_ request: Request, _ status: Int, patternIndex: Int, started: ContinuousClock.Instant) {
+        let elapsed = (ContinuousClock.now - started).seconds
+        let metrics = patternMetrics[patternIndex]
+        metrics.record(method: request.method, status: status, seconds: elapsed)
+        if logger.level <= .debug {
+            request.logger.debug(
+                "Request answered",
+                metadata: [
+                    "http.method": request.method, "http.route": metrics.route, "http.status": String(status),
+                    "http.duration_ms": String(format: "%.3f", elapsed * 1000),
+                ])
+        }
+    }
+
+    private func route(_ request: inout Request, patternIndex: inout Int) throws -> Response {
         switch router.match(method: request.method, path: request.path) {
         case .found(let route, let parameters):
             request.route = route.pattern
             request.pathParameters = parameters
+            patternIndex = route.patternIndex
             for middleware in route.middleware {
                 try middleware(&request)
             }
             return try route.handler(request)
-        case .methodNotAllowed(let pattern, let allowed):
+        case .methodNotAllowed(let pattern, let index, let allowed):
             request.route = pattern
+            patternIndex = index
             throw HTTPError.methodNotAllowed(allowed: allowed)
         case .notFound:
             throw HTTPError.notFound()
@@ -88,8 +91,10 @@ final class RequestPipeline: Sendable {
             problem = .internalError(cause: error)
         }
         if problem.status >= 500 {
-            request.logger.error(
-                "Request failed",
+            // A failure inside needs a person; a dependency that is down (503) is already
+            // reported by whatever watches it, so it stays a warning.
+            request.logger.log(
+                problem.code == .internalError ? .error : .warning, "Request failed",
                 metadata: [
                     "http.method": request.method, "http.route": request.route, "http.status": String(problem.status),
                     "error": problem.cause.map { String(reflecting: $0) } ?? problem.description,
@@ -98,35 +103,38 @@ final class RequestPipeline: Sendable {
         return Response.problem(problem, instance: request.path)
     }
 
-    /// The caller's `X-Request-ID` when it is 1 to 128 characters of `A-Z a-z 0-9 . _ -`, else a new UUID.
-    static func requestID(from header: String?) -> String {
-        if let header, isSaneToken(header) { return header }
-        return UUID().uuidString
+    /// The route label of requests that matched no route, so that unknown paths add no series.
+    static let unmatchedRoute = "unmatched"
+}
+
+/// The metric samples of one route pattern, looked up once instead of by labels on every request.
+private final class PatternMetrics: Sendable {
+    let route: String
+    private let requests: Counter
+    private let duration: Histogram.Child
+    /// Counter samples by method and status, keyed `status * 8 + method`.
+    private let counts = Mutex<[Int: Counter.Child]>([:])
+
+    private let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    init(route: String, requests: Counter, durations: Histogram) {
+        self.route = route
+        self.requests = requests
+        duration = durations.labels([route])
     }
 
-    static func isSaneToken(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= 128 else { return false }
-        return bytes.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                true
-            default: false
-            }
+    func record(method: String, status: Int, seconds: Double) {
+        duration.observe(seconds)
+        // Unusual methods share one label, so that clients cannot add series.
+        let methodIndex = methods.firstIndex(of: method) ?? methods.count
+        let key = status * 8 + methodIndex
+        let counter = counts.withLock { counts in
+            if let counter = counts[key] { return counter }
+            let label = methodIndex < methods.count ? methods[methodIndex] : "other"
+            let counter = requests.labels([route, label, String(status)])
+            counts[key] = counter
+            return counter
         }
-    }
-
-    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-    /// The method as a metrics label; anything unusual is `other`, so clients cannot add series.
-    static func methodLabel(_ method: String) -> String {
-        knownMethods.contains(method) ? method : "other"
-    }
-
-    private static let statusLabels: [String] = (0..<600).map { String($0) }
-
-    static func statusLabel(_ status: Int) -> String {
-        statusLabels.indices.contains(status) ? statusLabels[status] : String(status)
+        counter.increment()
     }
 }

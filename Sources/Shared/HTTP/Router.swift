@@ -21,6 +21,8 @@ public struct Router: Sendable {
     /// A route: its pattern, which is also its metrics label, the middleware and the handler.
     struct Route: Sendable {
         let pattern: String
+        /// The position of the route's pattern in ``patterns``, for per-pattern state such as metrics.
+        let patternIndex: Int
         let middleware: [Middleware]
         let handler: Handler
     }
@@ -28,6 +30,7 @@ public struct Router: Sendable {
     /// All routes of one pattern, by method.
     struct Resource: Sendable {
         let pattern: String
+        let index: Int
         let segments: [Segment]
         var routes: [String: Route] = [:]
         var allowed: [String] = []
@@ -41,13 +44,15 @@ public struct Router: Sendable {
     /// What a lookup found.
     enum Match {
         case found(Route, Parameters)
-        case methodNotAllowed(pattern: String, allowed: [String])
+        case methodNotAllowed(pattern: String, patternIndex: Int, allowed: [String])
         case notFound
     }
 
     private var literalResources: [String: Resource] = [:]
     private var parameterResources: [Resource] = []
     private var scopedMiddleware: [Middleware] = []
+    /// Every distinct pattern, in the order first added.
+    private(set) var patterns: [String] = []
 
     /// Creates a router with no routes.
     public init() {}
@@ -60,21 +65,36 @@ public struct Router: Sendable {
             if part.hasPrefix("{"), part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
             return .literal(String(part))
         }
-        let route = Route(pattern: pattern, middleware: scopedMiddleware + middleware, handler: handler)
         let method = method.uppercased()
+        let middleware = scopedMiddleware + middleware
         if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
             let key = "/" + segments.map { if case .literal(let text) = $0 { text } else { "" } }.joined(separator: "/")
-            var resource = literalResources[key] ?? Resource(pattern: pattern, segments: segments)
-            resource.add(method, route)
+            var resource = literalResources[key] ?? newResource(pattern, segments)
+            resource.add(
+                method,
+                Route(pattern: resource.pattern, patternIndex: resource.index, middleware: middleware, handler: handler)
+            )
             literalResources[key] = resource
-        } else if let index = parameterResources.firstIndex(where: { $0.segments == segments }) {
-            parameterResources[index].add(method, route)
+        } else if let position = parameterResources.firstIndex(where: { $0.segments == segments }) {
+            let resource = parameterResources[position]
+            parameterResources[position].add(
+                method,
+                Route(pattern: resource.pattern, patternIndex: resource.index, middleware: middleware, handler: handler)
+            )
         } else {
-            var resource = Resource(pattern: pattern, segments: segments)
-            resource.add(method, route)
+            var resource = newResource(pattern, segments)
+            resource.add(
+                method,
+                Route(pattern: resource.pattern, patternIndex: resource.index, middleware: middleware, handler: handler)
+            )
             parameterResources.append(resource)
             parameterResources.sort { Self.isMoreSpecific($0.segments, than: $1.segments) }
         }
+    }
+
+    private mutating func newResource(_ pattern: String, _ segments: [Segment]) -> Resource {
+        patterns.append(pattern)
+        return Resource(pattern: pattern, index: patterns.count - 1, segments: segments)
     }
 
     /// Adds a `GET` route.
@@ -167,6 +187,6 @@ extension Router.Resource {
         if let route = routes[method] ?? (method == "HEAD" ? routes["GET"] : nil) {
             return .found(route, parameters)
         }
-        return .methodNotAllowed(pattern: pattern, allowed: allowed)
+        return .methodNotAllowed(pattern: pattern, patternIndex: index, allowed: allowed)
     }
 }

@@ -44,16 +44,13 @@ func mhdAccessHandler(
     let core = Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue()
 
     guard let pendingPointer = requestContext.pointee else {
-        // First call: the headers are in. Requests without a body are answered at once, which
-        // saves a round through the event loop and an allocation on the common GET path.
+        // First call: the headers are in. A body declared too large is refused now, which also
+        // makes libmicrohttpd close the connection instead of reading it. Anything else is
+        // answered on a later call: a response queued before the request is complete would cost
+        // the keep-alive connection.
         let started = ContinuousClock.now
         core.inFlight.add(1, ordering: .relaxed)
-        let length = header(connection, "Content-Length")
-        let isChunked = header(connection, "Transfer-Encoding") != nil
-        if !isChunked, length == nil || length == "0" {
-            return answer(core, connection, url: url, method: method, body: Data(), started: started)
-        }
-        if let length, let declared = Int(length), declared > core.bodyLimit {
+        if let length = header(connection, "Content-Length"), let declared = Int(length), declared > core.bodyLimit {
             return refuseTooLarge(core, connection, url: url, method: method, started: started)
         }
         requestContext.pointee = Unmanaged.passRetained(PendingRequest(started: started)).toOpaque()
@@ -112,8 +109,8 @@ private func makeRequest(
     let headers = HTTPHeaders(collected.headers)
     return Request(
         method: String(cString: method), path: String(cString: url), query: Parameters(collected.arguments),
-        headers: headers, body: body, remoteAddress: clientAddress(connection),
-        id: RequestPipeline.requestID(from: headers["X-Request-ID"]), logger: core.pipeline.logger)
+        headers: headers, body: body, peer: clientAddress(connection),
+        id: RequestID.accept(headers["X-Request-ID"]), logger: core.pipeline.logger)
 }
 
 private func answer(
@@ -137,7 +134,8 @@ private func refuseTooLarge(
 
 private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
     let created = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        MHD_create_response_from_buffer(
+            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
     }
     guard let created else { return .NO }
     defer { MHD_destroy_response(created) }
@@ -171,25 +169,17 @@ private func collectArgument(
     return .YES
 }
 
-/// The client's IP address as text, from the connection's socket address.
-private func clientAddress(_ connection: OpaquePointer) -> String {
+/// The client's address from the connection's socket address, kept raw until someone asks.
+private func clientAddress(_ connection: OpaquePointer) -> PeerAddress {
     guard let info = shim_mhd_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
         let address = info.pointee.client_addr
-    else { return "" }
-    var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+    else { return .text("") }
     switch Int32(address.pointee.sa_family) {
     case AF_INET:
-        address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
-            var raw = v4.pointee.sin_addr
-            _ = inet_ntop(AF_INET, &raw, &buffer, socklen_t(buffer.count))
-        }
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { .v4($0.pointee.sin_addr) }
     case AF_INET6:
-        address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
-            var raw = v6.pointee.sin6_addr
-            _ = inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
-        }
+        return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { .v6($0.pointee.sin6_addr) }
     default:
-        return ""
+        return .text("")
     }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -100,7 +100,27 @@ public final class Counter: Sendable {
     public let name: String
     let help: String
     let labelNames: [String]
-    private let values = Mutex<[[String]: Double]>([:])
+    private let children = Mutex<[[String]: Child]>([:])
+
+    /// One labelled sample; hold on to it to skip the label lookup on every increment.
+    public final class Child: Sendable {
+        private let bits = Atomic<UInt64>(Double(0).bitPattern)
+
+        /// Adds `amount` (1 by default).
+        public func increment(by amount: Double = 1) {
+            var current = bits.load(ordering: .relaxed)
+            while true {
+                let next = (Double(bitPattern: current) + amount).bitPattern
+                let (exchanged, original) = bits.compareExchange(
+                    expected: current, desired: next, ordering: .relaxed)
+                if exchanged { return }
+                current = original
+            }
+        }
+
+        /// The current value.
+        public var value: Double { Double(bitPattern: bits.load(ordering: .relaxed)) }
+    }
 
     init(name: String, help: String, labelNames: [String]) {
         self.name = name
@@ -108,22 +128,32 @@ public final class Counter: Sendable {
         self.labelNames = labelNames
     }
 
-    /// Adds `amount` (1 by default) to the sample with `labels`, given in the family's label order.
-    public func increment(_ labels: [String] = [], by amount: Double = 1) {
+    /// The sample with `labels`, given in the family's label order, created on first use.
+    public func labels(_ labels: [String]) -> Child {
         precondition(labels.count == labelNames.count, "Counter \(name) takes labels \(labelNames)")
-        values.withLock { $0[labels, default: 0] += amount }
+        return children.withLock { children in
+            if let child = children[labels] { return child }
+            let child = Child()
+            children[labels] = child
+            return child
+        }
+    }
+
+    /// Adds `amount` (1 by default) to the sample with `labels`.
+    public func increment(_ labels: [String] = [], by amount: Double = 1) {
+        self.labels(labels).increment(by: amount)
     }
 
     /// The current value of the sample with `labels`, 0 if it was never incremented.
     public func value(_ labels: [String] = []) -> Double {
-        values.withLock { $0[labels] ?? 0 }
+        children.withLock { $0[labels]?.value ?? 0 }
     }
 
     func render(into output: inout String) {
-        let samples = values.withLock { $0.sorted { $0.key.lexicographicallyPrecedes($1.key) } }
+        let samples = children.withLock { $0.sorted { $0.key.lexicographicallyPrecedes($1.key) } }
         PrometheusText.header(name: name, help: help, type: "counter", into: &output)
-        for (labels, value) in samples {
-            PrometheusText.sample(name: name, labelNames: labelNames, labels: labels, value: value, into: &output)
+        for (labels, child) in samples {
+            PrometheusText.sample(name: name, labelNames: labelNames, labels: labels, value: child.value, into: &output)
         }
     }
 }
@@ -179,21 +209,47 @@ public final class Gauge: Sendable {
 /// A distribution of observed values, such as request durations, counted in buckets.
 public final class Histogram: Sendable {
     /// Bucket bounds suited to request durations in seconds.
-    public static let defaultBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
-    fileprivate struct Sample {
-        /// Observations per bucket, not cumulative; the last slot is the `+Inf` bucket.
-        var counts: [UInt64]
-        var sum: Double = 0
-        var count: UInt64 = 0
-    }
+    public static let defaultBuckets: [Double] = [
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
 
     /// The family's name.
     public let name: String
     let help: String
     let labelNames: [String]
     let buckets: [Double]
-    private let samples = Mutex<[[String]: Sample]>([:])
+    private let children = Mutex<[[String]: Child]>([:])
+
+    /// One labelled sample; hold on to it to skip the label lookup on every observation.
+    public final class Child: Sendable {
+        fileprivate struct State {
+            /// Observations per bucket, not cumulative; the last slot is the `+Inf` bucket.
+            var counts: [UInt64]
+            var sum: Double = 0
+            var count: UInt64 = 0
+        }
+
+        private let buckets: [Double]
+        fileprivate let state: Mutex<State>
+
+        fileprivate init(buckets: [Double]) {
+            self.buckets = buckets
+            state = Mutex(State(counts: Array(repeating: 0, count: buckets.count + 1)))
+        }
+
+        /// Records one observation of `value`.
+        public func observe(_ value: Double) {
+            let index = buckets.firstIndex { value <= $0 } ?? buckets.count
+            state.withLock { state in
+                state.counts[index] += 1
+                state.sum += value
+                state.count += 1
+            }
+        }
+
+        /// How many observations there are.
+        public var count: UInt64 { state.withLock { $0.count } }
+    }
 
     init(name: String, help: String, labelNames: [String], buckets: [Double]) {
         precondition(!labelNames.contains("le"), "Histogram \(name) must not use the label le")
@@ -203,27 +259,34 @@ public final class Histogram: Sendable {
         self.buckets = buckets.sorted()
     }
 
+    /// The sample with `labels`, given in the family's label order, created on first use.
+    public func labels(_ labels: [String]) -> Child {
+        precondition(labels.count == labelNames.count, "Histogram \(name) takes labels \(labelNames)")
+        return children.withLock { children in
+            if let child = children[labels] { return child }
+            let child = Child(buckets: buckets)
+            children[labels] = child
+            return child
+        }
+    }
+
     /// Records one observation of `value` in the sample with `labels`.
     public func observe(_ value: Double, _ labels: [String] = []) {
-        precondition(labels.count == labelNames.count, "Histogram \(name) takes labels \(labelNames)")
-        let index = buckets.firstIndex { value <= $0 } ?? buckets.count
-        samples.withLock { samples in
-            samples[labels, default: Sample(counts: Array(repeating: 0, count: buckets.count + 1))].record(
-                value, in: index)
-        }
+        self.labels(labels).observe(value)
     }
 
     /// How many observations the sample with `labels` has.
     public func count(_ labels: [String] = []) -> UInt64 {
-        samples.withLock { $0[labels]?.count ?? 0 }
+        children.withLock { $0[labels]?.count ?? 0 }
     }
 
     func render(into output: inout String) {
-        let snapshot = samples.withLock { $0.sorted { $0.key.lexicographicallyPrecedes($1.key) } }
+        let snapshot = children.withLock { $0.sorted { $0.key.lexicographicallyPrecedes($1.key) } }
         PrometheusText.header(name: name, help: help, type: "histogram", into: &output)
         let bucketNames = labelNames + ["le"]
         let bounds = buckets.map(PrometheusText.number) + ["+Inf"]
-        for (labels, sample) in snapshot {
+        for (labels, child) in snapshot {
+            let sample = child.state.withLock { $0 }
             var cumulative: UInt64 = 0
             for (index, bound) in bounds.enumerated() {
                 cumulative += sample.counts[index]
@@ -237,13 +300,5 @@ public final class Histogram: Sendable {
                 name: name + "_count", labelNames: labelNames, labels: labels, value: Double(sample.count),
                 into: &output)
         }
-    }
-}
-
-extension Histogram.Sample {
-    fileprivate mutating func record(_ value: Double, in bucket: Int) {
-        counts[bucket] += 1
-        sum += value
-        count += 1
     }
 }

@@ -30,7 +30,10 @@ enum PrometheusText {
 
     /// Escapes backslashes and line breaks, and double quotes inside label values.
     static func escape(_ text: String, quotes: Bool) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\"") })
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\"")
+            })
         else { return text }
         var result = ""
         for character in text {
