@@ -2,8 +2,12 @@
 # Runs every test: unit tests and the ones that talk to the PostgreSQL, RabbitMQ and SMTP
 # servers on loopback (start them with deploy/local/infra.sh start, or run .ci/run).
 # Warnings are errors, as everywhere the project is built.
+#
+# Two phases: first everything that shares the servers, in parallel; then, alone, the tests
+# that restart PostgreSQL and RabbitMQ or kill a service process (DisruptionTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 swift build --build-tests -Xswiftc -warnings-as-errors
-swift test --skip-build --parallel --num-workers 1 "$@"
+swift test --skip-build --skip DisruptionTests "$@"
+ALLOW_SERVER_RESTARTS=1 swift test --skip-build --filter DisruptionTests

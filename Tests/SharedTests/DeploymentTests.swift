@@ -1,0 +1,11 @@
+import Foundation
+import Testing
+
+struct DeploymentTests {
+    @Test func theComposeFileAndTheLocalScriptsDescribeTheSameSystem() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let output = try Disruption.run("python3", [root.appendingPathComponent("deploy/check_compose.py").path])
+        #expect(output.contains(" passed, 0 failed"), "\(output)")
+    }
+}
