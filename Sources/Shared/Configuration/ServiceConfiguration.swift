@@ -5,11 +5,8 @@ public struct ServiceConfiguration: Sendable {
     /// The service's name (`identity`), which is also its database schema and the prefix of its queues.
     public var name: String
     public var logLevel: Logger.Level
-    public var httpHost: String
-    public var httpPort: Int
-    public var httpThreads: Int
-    public var httpBodyLimit: Int
-    public var httpConnectionTimeout: Duration
+    /// The HTTP server's address, threads, limits and time-outs (`HTTP_*`).
+    public var http: HTTPServer.Configuration
     public var databaseURL: String
     public var databasePoolSize: Int
     public var databasePoolTimeout: Duration
@@ -35,12 +32,7 @@ public struct ServiceConfiguration: Sendable {
     public init(name: String, defaultPort: Int, environment: Environment = Environment()) throws(ConfigurationError) {
         self.name = name
         logLevel = try environment.logLevel("LOG_LEVEL", default: .info)
-        httpHost = environment.string("HTTP_HOST", default: "127.0.0.1")
-        httpPort = try environment.integer("HTTP_PORT", default: defaultPort, in: 0...65535)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        httpThreads = try environment.integer("HTTP_THREADS", default: max(2, cores * 2), in: 1...256)
-        httpBodyLimit = try environment.integer("HTTP_BODY_LIMIT", default: 1 << 20, in: 1024...(64 << 20))
-        httpConnectionTimeout = try environment.milliseconds("HTTP_CONNECTION_TIMEOUT_MS", default: .seconds(30))
+        http = try HTTPServer.Configuration(environment: environment, defaults: HTTPServer.Configuration(port: defaultPort))
         databaseURL = environment.string(
             "DATABASE_URL", default: "postgresql://\(name):support@127.0.0.1:5432/support")
         databasePoolSize = try environment.integer("DATABASE_POOL_SIZE", default: 10, in: 1...500)

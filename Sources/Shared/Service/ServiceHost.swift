@@ -41,9 +41,9 @@ public enum ServiceHost {
             let configuration = try ServiceConfiguration(name: name, defaultPort: defaultPort)
             var logger = bootstrapLogger
             logger.level = configuration.logLevel
-            let runner = try prepare(configuration: configuration, logger: logger, build: build)
-            logger.notice("Service started", metadata: ["http.port": "\(configuration.httpPort)"])
-            let status = runner.runUntilSignalled()
+            let service = try prepare(configuration: configuration, logger: logger, build: build)
+            logger.notice("Service started", metadata: ["http.port": "\(configuration.http.port)"])
+            let status = service.runner.runUntilSignalled()
             logger.notice("Service stopped", metadata: ["exit.status": "\(status)"])
             exit(status)
         } catch {
@@ -56,7 +56,7 @@ public enum ServiceHost {
     /// runner that starts the parts. Tests call this to run a service inside their own process.
     public static func prepare(
         configuration: ServiceConfiguration, logger: Logger, build: (ServiceContext) throws -> ServiceComponents
-    ) throws -> ServiceRunner {
+    ) throws -> PreparedService {
         let context = try ServiceContext(configuration: configuration, logger: logger)
         let components = try build(context)
         let schema = configuration.name
@@ -88,11 +88,7 @@ public enum ServiceHost {
         }
 
         let server = HTTPServer(
-            name: "http",
-            configuration: HTTPServer.Configuration(
-                host: configuration.httpHost, port: configuration.httpPort, threadPoolSize: configuration.httpThreads,
-                connectionTimeout: configuration.httpConnectionTimeout, bodyLimit: configuration.httpBodyLimit),
-            router: router, metrics: context.metrics, logger: logger)
+            name: "http", configuration: configuration.http, router: router, metrics: context.metrics, logger: logger)
         var parts: [any ServicePart] = [
             server,
             OutboxRelay(
@@ -107,7 +103,8 @@ public enum ServiceHost {
                     amqpSettings: context.amqpSettings, prefetch: configuration.eventPrefetch,
                     metrics: messagingMetrics, logger: logger))
         }
-        return ServiceRunner(logger: logger, parts: parts + components.parts)
+        return PreparedService(
+            runner: ServiceRunner(logger: logger, parts: parts + components.parts), server: server, context: context)
     }
 
     private static func readinessChecks(_ context: ServiceContext) -> [ReadinessCheck] {
@@ -142,6 +139,16 @@ public enum ServiceHost {
             }
         }
     }
+}
+
+/// A service ready to run: its runner, and the HTTP server and context for tests to reach.
+public struct PreparedService: Sendable {
+    /// Starts and stops every part.
+    public let runner: ServiceRunner
+    /// The HTTP server, whose ``HTTPServer/port`` is known once it runs.
+    public let server: HTTPServer
+    /// The service's settings, database, outbox and metrics.
+    public let context: ServiceContext
 }
 
 /// One page of parked events.

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import Shared
+
+/// A whole service run in-process on a schema and exchange of its own, with a key to sign tokens.
+final class ServiceFixture: Sendable {
+    let schema = PostgresTestSupport.uniqueName("svctest")
+    let exchange: String
+    let key = Ed25519.PrivateKey.generate()
+    let service: PreparedService
+    let client = HTTPClient(timeout: .seconds(10))
+    let logs = MemoryLogSink()
+    let baseURL: String
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(handlers: [EventHandler] = []) throws {
+        exchange = "test." + schema
+        let environment = Environment([
+            "DATABASE_URL": PostgresTestSupport.url, "AMQP_URL": MessagingFixture.amqpURL, "HTTP_PORT": "0",
+            "EVENTS_EXCHANGE": exchange, "EVENT_RETRY_DELAYS_MS": "50", "JWT_PUBLIC_KEY": key.publicKey.base64URL,
+            "JWT_AUDIENCE": "support",
+        ])
+        let configuration = try ServiceConfiguration(name: schema, defaultPort: 0, environment: environment)
+        service = try ServiceHost.prepare(
+            configuration: configuration, logger: Logger(label: "test", level: .debug, sink: logs)
+        ) { _ in ServiceComponents(handlers: handlers) }
+        let runner = service.runner
+        let finished = finished
+        Thread {
+            _ = runner.run()
+            finished.signal()
+        }.start()
+        let server = service.server
+        guard eventually(timeout: .seconds(10), { server.port != nil }), let port = server.port else {
+            throw CommandFailure(command: "service", output: "the HTTP server did not start")
+        }
+        baseURL = "http://127.0.0.1:\(port)"
+    }
+
+    func stop() {
+        service.runner.stopSignal.stop()
+        finished.wait()
+        if let connection = try? AMQPConnection(settings: service.context.amqpSettings) {
+            try? connection.deleteQueue(schema + ".events")
+            try? connection.deleteQueue(schema + ".events.retry.50ms")
+            try? connection.deleteExchange(exchange)
+            connection.close()
+        }
+        _ = try? service.context.pool.withConnection { try $0.execute("DROP SCHEMA \(schema) CASCADE") }
+        service.context.pool.close()
+    }
+
+    /// A token for `role` (or a plain client user), signed with `key` (the service's own unless told).
+    func token(
+        role: VendorRole?, key: Ed25519.PrivateKey? = nil, audience: Audience = "support",
+        issuedAt: Date = Date(), lifetime: Duration = .seconds(300)
+    ) throws -> String {
+        let claims = AccessClaims(
+            userID: UUID(), audience: audience, issuedAt: issuedAt, lifetime: lifetime,
+            clientCode: role == nil ? "ABS" : nil, isManager: role == nil, vendorRole: role)
+        return try JSONWebToken.sign(claims: claims, key: key ?? self.key)
+    }
+
+    func send(_ method: String, _ path: String, token: String?) throws -> HTTPClient.Response {
+        try client.send(method, baseURL + path, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
+    }
+}
+
+@Suite(.serialized)
+struct ServiceHostTests {
+    @Test func aServiceServesHealthReadinessAndMetrics() throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.stop() }
+
+        #expect(try fixture.send("GET", "/healthz", token: nil).status == 200)
+        let ready = try fixture.send("GET", "/readyz", token: nil)
+        #expect(ready.status == 200, "\(ready.text)")
+        let metrics = try fixture.send("GET", "/metrics", token: nil).text
+        #expect(metrics.contains("outbox_backlog 0"))
+        #expect(metrics.contains("http_requests_total{"))
+    }
+
+    @Test(arguments: [
+        ("no token", 401), ("expired", 401), ("another key", 401), ("wrong audience", 401), ("client manager", 403),
+        ("technician", 403), ("support", 200),
+    ])
+    func onlyVendorSupportListsParkedEvents(caller: String, expected: Int) throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.stop() }
+        let token: String? =
+            switch caller {
+            case "no token": nil
+            case "expired": try fixture.token(role: .support, issuedAt: Date().addingTimeInterval(-3600))
+            case "another key": try fixture.token(role: .support, key: .generate())
+            case "wrong audience": try fixture.token(role: .support, audience: "elsewhere")
+            case "client manager": try fixture.token(role: nil)
+            case "technician": try fixture.token(role: .technician)
+            default: try fixture.token(role: .support)
+            }
+
+        let response = try fixture.send("GET", "/admin/parked-events", token: token)
+        #expect(response.status == expected, "\(response.text)")
+        if expected != 200 {
+            #expect(response.headers["Content-Type"] == "application/problem+json")
+        }
+    }
+
+    @Test func anOperatorSeesAParkedEventWithItsReasonAndReplaysItOnce() throws {
+        let fixture = try ServiceFixture(handlers: [.on(Ping.self) { _, _ in }])
+        defer { fixture.stop() }
+        let support = try fixture.token(role: .support)
+
+        let connection = try AMQPConnection(settings: fixture.service.context.amqpSettings)
+        defer { connection.close() }
+        let wrongType = Data(
+            #"{"id":"\#(UUID())","type":"test.ping","version":1,"occurredAt":"2026-12-04T10:00:00Z","producer":"x","data":{"number":"seven"}}"#
+                .utf8)
+        try AMQPPublisher(connection: connection).publish([
+            OutgoingMessage(exchange: fixture.exchange, routingKey: Ping.type, body: wrongType, messageID: "m-1")
+        ])
+
+        var page: [String: Any] = [:]
+        let parked = try eventually {
+            page = try HTTPTestServer.object(try fixture.send("GET", "/admin/parked-events", token: support))
+            return (page["items"] as? [[String: Any]])?.count == 1
+        }
+        #expect(parked)
+        let item = try #require((page["items"] as? [[String: Any]])?.first)
+        #expect(item["reason"] as? String == "field data.number is not a Int")
+        #expect(item["messageId"] as? String == "m-1")
+        let id = try #require(item["id"] as? Int)
+
+        #expect(try fixture.send("POST", "/admin/parked-events/\(id)/replay", token: support).status == 204)
+        #expect(try fixture.send("POST", "/admin/parked-events/\(id)/replay", token: support).status == 404)
+        #expect(try fixture.send("POST", "/admin/parked-events/nope/replay", token: support).status == 404)
+        let waiting = try HTTPTestServer.object(try fixture.send("GET", "/admin/parked-events", token: support))
+        #expect((waiting["items"] as? [Any])?.isEmpty == true)
+        // Replayed, the event fails the same way and is parked again, with its history kept.
+        let parkedAgain = try eventually {
+            let all = try HTTPTestServer.object(
+                try fixture.send("GET", "/admin/parked-events?includeReplayed=true", token: support))
+            return (all["items"] as? [Any])?.count == 2
+        }
+        #expect(parkedAgain)
+    }
+}
