@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "boleta-service", targets: ["BoletaService"]),
         .executable(name: "approval-service", targets: ["ApprovalService"]),
         .executable(name: "mail-service", targets: ["MailService"]),
+        .executable(name: "support-bench", targets: ["SupportBench"]),
     ],
     targets: systemLibraries + [
         .target(
@@ -32,6 +33,7 @@ let package = Package(
         .executableTarget(name: "BoletaService", dependencies: ["Shared"]),
         .executableTarget(name: "ApprovalService", dependencies: ["Shared"]),
         .executableTarget(name: "MailService", dependencies: ["Shared"]),
+        .executableTarget(name: "SupportBench", dependencies: ["Shared"]),
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
     ],
     swiftLanguageModes: [.v6]

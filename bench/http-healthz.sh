@@ -5,8 +5,9 @@
 # running one at OUR_URL), runs wrk against each, and prints requests/s of both, the ratio
 # ours/bare and our resident memory idle and after the load.
 #
-#   OUR_COMMAND   command that starts a server answering OUR_URL (optional if OUR_URL is up)
-#   OUR_URL       our /healthz URL                     (default http://127.0.0.1:8080/healthz)
+#   OUR_COMMAND   command that starts a server answering OUR_URL (default: the release build of
+#                 identity-service on port 18090, which needs PostgreSQL and RabbitMQ running)
+#   OUR_URL       our /healthz URL                     (default http://127.0.0.1:18090/healthz)
 #   OUR_PID       pid to read memory from when OUR_COMMAND is not given (optional)
 #   BARE_PORT     port for the bare server             (default 18089)
 #   THREADS       thread pool size of the bare server  (default 2 x cores, as HTTPServer)
@@ -16,7 +17,12 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-OUR_URL=${OUR_URL:-http://127.0.0.1:8080/healthz}
+if [ -z "${OUR_URL:-}" ] && [ -z "${OUR_COMMAND:-}" ]; then
+    root=$(cd "$here/.." && pwd)
+    (cd "$root" && swift build -c release --product identity-service >/dev/null)
+    OUR_COMMAND="env HTTP_PORT=18090 LOG_LEVEL=warning $(cd "$root" && swift build -c release --show-bin-path)/identity-service"
+fi
+OUR_URL=${OUR_URL:-http://127.0.0.1:18090/healthz}
 OUR_COMMAND=${OUR_COMMAND:-}
 OUR_PID=${OUR_PID:-}
 BARE_PORT=${BARE_PORT:-18089}
