@@ -3,11 +3,15 @@
 # servers on loopback (start them with deploy/local/infra.sh start, or run .ci/run).
 # Warnings are errors, as everywhere the project is built.
 #
-# Two phases: first everything that shares the servers, in parallel; then, alone, the tests
-# that restart PostgreSQL and RabbitMQ or kill a service process (DisruptionTests).
+# Two phases: first everything that shares the servers; then, alone, the tests that restart
+# PostgreSQL and RabbitMQ (as root) or kill a service process (DisruptionTests).
+# With arguments (say --filter OutboxRelay), only the first phase runs, with those arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 swift build --build-tests -Xswiftc -warnings-as-errors
-swift test --skip-build --skip DisruptionTests "$@"
+if (($# > 0)); then
+    exec swift test --skip-build --skip DisruptionTests "$@"
+fi
+swift test --skip-build --skip DisruptionTests
 ALLOW_SERVER_RESTARTS=1 swift test --skip-build --filter DisruptionTests

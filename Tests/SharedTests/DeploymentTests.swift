@@ -5,7 +5,9 @@ struct DeploymentTests {
     @Test func theComposeFileAndTheLocalScriptsDescribeTheSameSystem() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let output = try Disruption.run("python3", [root.appendingPathComponent("deploy/check_compose.py").path])
+        let output = try Disruption.run(
+            root.appendingPathComponent("deploy/local/python.sh").path,
+            [root.appendingPathComponent("deploy/check_compose.py").path])
         #expect(output.contains(" passed, 0 failed"), "\(output)")
     }
 }

@@ -53,8 +53,8 @@ enum Disruption {
 
     /// Restarts the PostgreSQL cluster the tests use.
     static func restartDatabase() throws {
-        let version = ProcessInfo.processInfo.environment["PG_VERSION"] ?? "15"
-        try run("pg_ctlcluster", [version, "main", "restart", "-m", "fast"])
+        let environment = ProcessInfo.processInfo.environment
+        try run("pg_ctlcluster", [environment["PG_VERSION"] ?? "15", environment["PG_CLUSTER"] ?? "main", "restart", "-m", "fast"])
     }
 
     /// The folder the package's binaries are built in.

@@ -54,12 +54,26 @@ final class ServiceFixture: Sendable {
     /// A token for `role` (or a plain client user), signed with `key` (the service's own unless told).
     func token(
         role: VendorRole?, key: Ed25519.PrivateKey? = nil, audience: Audience = "support",
-        issuedAt: Date = Date(), lifetime: Duration = .seconds(300)
+        issuedAt: Date = Date(), lifetime: Duration = .seconds(300), userID: UUID = UUID(),
+        mustChangePassword: Bool = false
     ) throws -> String {
         let claims = AccessClaims(
-            userID: UUID(), audience: audience, issuedAt: issuedAt, lifetime: lifetime,
-            clientCode: role == nil ? "ABS" : nil, isManager: role == nil, vendorRole: role)
+            userID: userID, audience: audience, issuedAt: issuedAt, lifetime: lifetime,
+            clientCode: role == nil ? "ABS" : nil, isManager: role == nil, vendorRole: role,
+            mustChangePassword: mustChangePassword)
         return try JSONWebToken.sign(claims: claims, key: key ?? self.key)
+    }
+
+    /// Publishes `event` on the service's exchange, as Identity would.
+    func publish<Event: DomainEvent>(_ event: Event) throws {
+        let connection = try AMQPConnection(settings: service.context.amqpSettings)
+        defer { connection.close() }
+        let envelope = EventEnvelope(event, producer: "identity")
+        try AMQPPublisher(connection: connection).publish([
+            OutgoingMessage(
+                exchange: exchange, routingKey: Event.type, body: try EventCoding.encoder().encode(envelope),
+                messageID: envelope.id.uuidString)
+        ])
     }
 
     func send(_ method: String, _ path: String, token: String?) throws -> HTTPClient.Response {
@@ -135,13 +149,49 @@ struct ServiceHostTests {
         #expect(try fixture.send("POST", "/admin/parked-events/\(id)/replay", token: support).status == 404)
         #expect(try fixture.send("POST", "/admin/parked-events/nope/replay", token: support).status == 404)
         let waiting = try HTTPTestServer.object(try fixture.send("GET", "/admin/parked-events", token: support))
-        #expect((waiting["items"] as? [Any])?.isEmpty == true)
-        // Replayed, the event fails the same way and is parked again, with its history kept.
+        let waitingIDs = (waiting["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        #expect(!waitingIDs.contains(id), "a replayed event no longer waits")
+        // Replayed, the event fails the same way and is parked again as a new entry; the first is kept.
         let parkedAgain = try eventually {
             let all = try HTTPTestServer.object(
                 try fixture.send("GET", "/admin/parked-events?includeReplayed=true", token: support))
-            return (all["items"] as? [Any])?.count == 2
+            let items = all["items"] as? [[String: Any]] ?? []
+            return items.count == 2 && items.filter { $0["replayedAt"] != nil }.map { $0["id"] as? Int } == [id]
         }
         #expect(parkedAgain)
+    }
+
+    @Test func aUserThatMustChangeItsPasswordIsRefusedWithAProblemThatSaysSo() throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.stop() }
+
+        let response = try fixture.send(
+            "GET", "/admin/parked-events", token: try fixture.token(role: .support, mustChangePassword: true))
+        #expect(response.status == 403)
+        let problem = try HTTPTestServer.object(response)
+        #expect(problem["type"] as? String == "/problems/must-change-password")
+    }
+
+    @Test func theTokensOfADeactivatedUserAreRefusedOnceTheEventArrivesAndAcceptedAfterReactivation() throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.stop() }
+        let userID = UUID()
+        let token = try fixture.token(role: .support, userID: userID)
+        #expect(try fixture.send("GET", "/admin/parked-events", token: token).status == 200)
+
+        try fixture.publish(UserDeactivated(userId: userID, clientCode: nil))
+        let refused = try eventually(timeout: .seconds(5)) {
+            try fixture.send("GET", "/admin/parked-events", token: token).status == 401
+        }
+        #expect(refused)
+
+        let summary = UserSummary(
+            userId: userID, clientCode: nil, vendorRole: .support, code: "S1", name: "Suporte", email: "s@vendor.test",
+            isManager: false, isApprover: false, activeUntil: nil)
+        try fixture.publish(UserReactivated(user: summary))
+        let accepted = try eventually(timeout: .seconds(5)) {
+            try fixture.send("GET", "/admin/parked-events", token: token).status == 200
+        }
+        #expect(accepted)
     }
 }

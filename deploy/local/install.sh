@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the services, their tests and the local run need on a Debian 12 machine:
 # the C libraries the package links, PostgreSQL, RabbitMQ, the AMQP command-line tools,
-# load-testing tools and the Python SMTP test server. Safe to run again.
+# load-testing tools, and for the SMTP test server and the deployment check, Python's aiosmtpd
+# and PyYAML. Safe to run again. The Swift 6 toolchain itself is expected in /opt/swift or on
+# the PATH (swift.org's Linux tarball); Debian 12 has no package of it.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(
-    libpq-dev librabbitmq-dev libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev
-    libcairo2-dev libpango1.0-dev
+    libpq-dev librabbitmq-dev libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev pkg-config
     postgresql rabbitmq-server amqp-tools
-    wrk curl jq python3-pip
+    wrk curl python3 python3-pip
 )
 
 missing=()
@@ -16,11 +18,20 @@ for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
 
-if ((${#missing[@]} > 0)); then
+apt_install() {
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ -n "${apt_updated:-}" ] || { apt-get update -qq; apt_updated=1; }
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if ((${#missing[@]} > 0)); then
+    apt_install "${missing[@]}"
 fi
 
-python3 -c 'import aiosmtpd, yaml' 2>/dev/null ||
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'aiosmtpd>=1.4' 'pyyaml>=6'
+# The first python3 on the PATH gets the modules from PyPI; where that Python refuses pip
+# (Debian's own, marked externally managed), Debian's packages serve /usr/bin/python3 instead.
+if ! python3 -c 'import aiosmtpd, yaml' 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'aiosmtpd>=1.4' 'pyyaml>=6' \
+        2>/dev/null || apt_install python3-aiosmtpd python3-yaml
+fi
+"$here/python.sh" -c 'import aiosmtpd, yaml'

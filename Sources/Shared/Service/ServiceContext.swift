@@ -12,6 +12,8 @@ public final class ServiceContext: Sendable {
     /// Verifies bearer tokens with Identity's public key; `nil` when no key is configured, in
     /// which case every authenticated endpoint answers 401.
     public let authenticator: BearerAuthenticator?
+    /// The users whose tokens are refused before they expire.
+    public let revokedUsers: RevokedUsers
 
     init(configuration: ServiceConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -25,6 +27,7 @@ public final class ServiceContext: Sendable {
         outbox = Outbox(
             schema: configuration.name, exchange: configuration.eventsExchange, producer: configuration.name)
         metrics = MetricsRegistry()
+        revokedUsers = RevokedUsers(schema: configuration.name)
         if let key = configuration.jwtPublicKey {
             let publicKey = try Ed25519.PublicKey(base64URL: key)
             authenticator = BearerAuthenticator(
@@ -34,14 +37,27 @@ public final class ServiceContext: Sendable {
         }
     }
 
-    /// The middleware that requires a valid access token and puts its ``Principal`` on the request.
-    public var requireToken: Middleware {
+    /// The middleware that requires a valid access token of a user still active, who has chosen
+    /// its own password, and puts its ``Principal`` on the request.
+    public var requireToken: Middleware { tokenMiddleware(allowingPasswordChange: false) }
+
+    /// Like ``requireToken``, but lets through a user that must still change its password: for
+    /// the password change itself.
+    public var requireTokenAllowingPasswordChange: Middleware { tokenMiddleware(allowingPasswordChange: true) }
+
+    private func tokenMiddleware(allowingPasswordChange: Bool) -> Middleware {
         let authenticator = authenticator
+        let revokedUsers = revokedUsers
         return authenticating { request in
             guard let authenticator else {
                 throw HTTPError.unauthorized("This service has no key to verify access tokens with.")
             }
-            return try authenticator.authenticate(authorization: request.headers["Authorization"])
+            let principal = try authenticator.authenticate(authorization: request.headers["Authorization"])
+            guard !revokedUsers.contains(principal.userID) else {
+                throw HTTPError.unauthorized("This account is no longer active.")
+            }
+            if !allowingPasswordChange { try principal.requirePasswordChanged() }
+            return principal
         }
     }
 

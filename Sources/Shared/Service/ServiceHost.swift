@@ -65,10 +65,13 @@ public enum ServiceHost {
             schema: schema, migrations: PlatformSchema.migrations + components.migrations, logger: logger
         ).run(using: context.pool)
 
+        try context.pool.withConnection { try context.revokedUsers.reload(on: $0) }
+
+        let handlers = EventHandler.merging(context.revokedUsers.handlers, components.handlers)
         let messagingMetrics = MessagingMetrics(registry: context.metrics)
         let topology = EventTopology(
             service: schema, eventsExchange: configuration.eventsExchange,
-            bindings: components.handlers.map { ($0.exchange ?? configuration.eventsExchange, $0.eventType) },
+            bindings: handlers.map { ($0.exchange ?? configuration.eventsExchange, $0.eventType) },
             retryDelays: configuration.eventRetryDelays)
         let connection = try AMQPConnection(settings: context.amqpSettings, logger: logger)
         defer { connection.close() }
@@ -89,20 +92,18 @@ public enum ServiceHost {
 
         let server = HTTPServer(
             name: "http", configuration: configuration.http, router: router, metrics: context.metrics, logger: logger)
-        var parts: [any ServicePart] = [
+        let parts: [any ServicePart] = [
             server,
             OutboxRelay(
                 outbox: context.outbox, pool: context.pool, databaseURL: configuration.databaseURL,
                 amqpSettings: context.amqpSettings, batchSize: configuration.outboxBatchSize,
                 pollInterval: configuration.outboxPollInterval, metrics: messagingMetrics, logger: logger),
+            EventConsumer(
+                schema: schema, topology: topology, handlers: handlers, pool: context.pool,
+                amqpSettings: context.amqpSettings, prefetch: configuration.eventPrefetch,
+                metrics: messagingMetrics, logger: logger),
+            RevokedUsersRefresher(revoked: context.revokedUsers, pool: context.pool, logger: logger),
         ]
-        if !components.handlers.isEmpty {
-            parts.append(
-                EventConsumer(
-                    schema: schema, topology: topology, handlers: components.handlers, pool: context.pool,
-                    amqpSettings: context.amqpSettings, prefetch: configuration.eventPrefetch,
-                    metrics: messagingMetrics, logger: logger))
-        }
         return PreparedService(
             runner: ServiceRunner(logger: logger, parts: parts + components.parts), server: server, context: context)
     }

@@ -26,6 +26,28 @@ public struct EventHandler: Sendable {
     }
 }
 
+extension EventHandler {
+    /// Joins two lists of handlers: where both handle one event type, both run, `first`'s before
+    /// `second`'s, in the same transaction.
+    public static func merging(_ first: [EventHandler], _ second: [EventHandler]) -> [EventHandler] {
+        var merged: [EventHandler] = []
+        var byType: [String: Int] = [:]
+        for handler in first + second {
+            guard let index = byType[handler.eventType] else {
+                byType[handler.eventType] = merged.count
+                merged.append(handler)
+                continue
+            }
+            let earlier = merged[index]
+            merged[index] = EventHandler(eventType: handler.eventType, exchange: earlier.exchange) { body, connection in
+                try earlier.handle(body, connection)
+                try handler.handle(body, connection)
+            }
+        }
+        return merged
+    }
+}
+
 /// An event that can never be handled as it is (a bad field, a reference to nothing): it is
 /// parked at once with this reason rather than retried.
 public struct EventRejection: Error, CustomStringConvertible {

@@ -66,5 +66,15 @@ public enum PlatformSchema {
             );
             """
         ),
+        Migration(
+            version: 5, name: "revoked_user",
+            sql: """
+            CREATE TABLE revoked_user (
+                user_id uuid PRIMARY KEY,
+                reason text NOT NULL,
+                revoked_at timestamptz NOT NULL DEFAULT now()
+            );
+            """
+        ),
     ]
 }
