@@ -35,6 +35,7 @@ let package = Package(
         .executableTarget(name: "MailService", dependencies: ["Shared"]),
         .executableTarget(name: "SupportBench", dependencies: ["Shared"]),
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "Shared"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 import Shared
 
-ServiceHost.main(name: "identity", defaultPort: 8081) { _ in
-    ServiceComponents()
+ServiceHost.main(name: "identity", defaultPort: 8081) { context in
+    try IdentityService(context: context, configuration: IdentityConfiguration()).components()
 }

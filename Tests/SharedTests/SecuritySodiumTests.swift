@@ -63,3 +63,16 @@ struct SecuritySodiumTests {
         #expect(bytes == [0, 0, 0, 0])
     }
 }
+
+struct SealedBoxTests {
+    @Test func aSealedMessageOpensOnlyWithTheRecipientsKey() throws {
+        let mail = SealedBox.KeyPair.generate()
+        let sealed = try SealedBox.seal(Array("Senha-inicial ção".utf8), to: mail.publicKey)
+        #expect(try SealedBox.open(sealed, with: mail) == Array("Senha-inicial ção".utf8))
+        #expect(throws: CryptoError.self) { try SealedBox.open(sealed, with: .generate()) }
+        var altered = sealed
+        altered[altered.count - 1] ^= 1
+        #expect(throws: CryptoError.self) { try SealedBox.open(altered, with: mail) }
+        #expect(try SealedBox.KeyPair(secretKey: mail.secretKey).publicKey == mail.publicKey)
+    }
+}

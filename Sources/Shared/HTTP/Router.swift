@@ -57,6 +57,27 @@ public struct Router: Sendable {
     /// Creates a router with no routes.
     public init() {}
 
+    /// Every method and pattern the router answers (`GET`, `/boletas/{number}`), sorted, so that
+    /// a test can hold them against the service's OpenAPI document.
+    public var endpoints: [Endpoint] {
+        let resources = Array(literalResources.values) + parameterResources
+        return resources.flatMap { resource in resource.routes.keys.map { Endpoint(method: $0, pattern: resource.pattern) } }
+            .sorted { ($0.pattern, $0.method) < ($1.pattern, $1.method) }
+    }
+
+    /// One method on one path pattern.
+    public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+        public var method: String
+        public var pattern: String
+
+        public init(method: String, pattern: String) {
+            self.method = method
+            self.pattern = pattern
+        }
+
+        public var description: String { "\(method) \(pattern)" }
+    }
+
     /// Adds `handler` for `method` on `pattern`, behind `middleware` (run in order).
     public mutating func add(
         _ method: String, _ pattern: String, middleware: [Middleware] = [], _ handler: @escaping Handler

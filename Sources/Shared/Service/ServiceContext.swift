@@ -21,7 +21,7 @@ public final class ServiceContext: Sendable {
         amqpSettings = try AMQPConnectionSettings(url: configuration.amqpURL)
         pool = PostgresPool(
             configuration: PostgresPool.Configuration(
-                url: configuration.databaseURL, maxConnections: configuration.databasePoolSize,
+                url: Self.url(configuration.databaseURL, searchPath: configuration.name), maxConnections: configuration.databasePoolSize,
                 acquireTimeout: configuration.databasePoolTimeout, applicationName: configuration.name),
             logger: logger.labelled(logger.label + ".db"))
         outbox = Outbox(
@@ -35,6 +35,13 @@ public final class ServiceContext: Sendable {
         } else {
             authenticator = nil
         }
+    }
+
+    /// `url` with the service's schema as the session's search path, so that the service's SQL
+    /// names its own tables without a schema, whatever role it connects as.
+    static func url(_ url: String, searchPath schema: String) -> String {
+        let option = "options=-c%20search_path%3D\(schema)"
+        return url + (url.contains("?") ? "&" : "?") + option
     }
 
     /// The middleware that requires a valid access token of a user still active, who has chosen

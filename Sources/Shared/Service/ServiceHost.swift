@@ -10,14 +10,18 @@ public struct ServiceComponents: Sendable {
     public var routes: @Sendable (inout Router) -> Void
     /// Long-running parts beyond the HTTP server, relay and consumer (schedulers, say).
     public var parts: [any ServicePart]
+    /// Runs once the schema is migrated and before any part starts (to create a first account, say).
+    public var startup: @Sendable () throws -> Void
 
     public init(
         migrations: [Migration] = [], handlers: [EventHandler] = [], parts: [any ServicePart] = [],
+        startup: @escaping @Sendable () throws -> Void = {},
         routes: @escaping @Sendable (inout Router) -> Void = { _ in }
     ) {
         self.migrations = migrations
         self.handlers = handlers
         self.parts = parts
+        self.startup = startup
         self.routes = routes
     }
 }
@@ -65,6 +69,7 @@ public enum ServiceHost {
             schema: schema, migrations: PlatformSchema.migrations + components.migrations, logger: logger
         ).run(using: context.pool)
 
+        try components.startup()
         try context.pool.withConnection { try context.revokedUsers.reload(on: $0) }
 
         let handlers = EventHandler.merging(context.revokedUsers.handlers, components.handlers)
