@@ -136,6 +136,28 @@ struct EventConsumerTests {
             #expect(reached)
         }
     }
+
+    @Test func inboxRowsOlderThanTheRetentionAreRemovedAndRecentOnesKept() throws {
+        let fixture = try MessagingFixture()
+        let topology = fixture.topology(service: fixture.schema, routingKeys: [Ping.type])
+        defer { fixture.tearDown(queues: [topology.queue]) }
+        let old = UUID()
+        let recent = UUID()
+        try fixture.pool.withConnection { connection in
+            try connection.execute(
+                "INSERT INTO \(fixture.schema).inbox (event_id, event_type, processed_at) VALUES ($1, 'x', now() - interval '40 days'), ($2, 'x', now() - interval '1 day')",
+                old, recent)
+        }
+        let consumer = try fixture.consumer(topology, handlers: [])
+        try fixture.running([consumer]) {
+            let cleaned = try eventually {
+                try fixture.pool.withConnection { connection in
+                    try connection.query("SELECT event_id FROM \(fixture.schema).inbox").map { try $0.decode(UUID.self, at: 0) }
+                } == [recent]
+            }
+            #expect(cleaned)
+        }
+    }
 }
 
 /// What a test handler was called with, and which numbers it fails for.

@@ -20,12 +20,17 @@ public final class EventConsumer: ServicePart {
     private let backoff: BackoffPolicy
     private let metrics: MessagingMetrics
     private let logger: Logger
+    private let inboxRetention: Duration
 
     /// A consumer of `topology.queue` that records its inbox in `schema`.
+    ///
+    /// Inbox rows, and parked events already replayed, are removed after `inboxRetention`: a
+    /// duplicate delivered later than that would be handled again, which no broker does.
     public init(
         schema: String, topology: EventTopology, handlers: [EventHandler], pool: PostgresPool,
         amqpSettings: AMQPConnectionSettings, prefetch: Int = 32, backoff: BackoffPolicy = BackoffPolicy(),
-        metrics: MessagingMetrics, logger: Logger, name: String = "event-consumer"
+        inboxRetention: Duration = .seconds(30 * 86_400), metrics: MessagingMetrics, logger: Logger,
+        name: String = "event-consumer"
     ) {
         precondition(SQLName.isValid(schema), "schema name \(schema) is not a plain SQL name")
         self.name = name
@@ -37,14 +42,20 @@ public final class EventConsumer: ServicePart {
         self.prefetch = UInt16(clamping: prefetch)
         self.backoff = backoff
         self.metrics = metrics
+        self.inboxRetention = inboxRetention
         self.logger = logger.labelled(logger.label + ".events").with(["amqp.queue": topology.queue])
     }
 
     public func run(until stop: StopSignal) throws {
         var session: Session?
         var failures = 0
+        var nextCleanup = ContinuousClock.now
         while !stop.isStopped {
             do {
+                if ContinuousClock.now >= nextCleanup {
+                    try removeOldRows()
+                    nextCleanup = ContinuousClock.now + .seconds(600)
+                }
                 if session == nil {
                     guard let opened = openSession(until: stop) else { break }
                     session = opened
@@ -147,6 +158,17 @@ public final class EventConsumer: ServicePart {
                 try settle(delivery, in: session, outcome: "parked", type: metadata.type)
             }
         }
+    }
+
+    private func removeOldRows() throws {
+        let seconds = Double(inboxRetention.wholeMilliseconds) / 1000
+        let removed = try pool.withConnection { connection in
+            try connection.execute(
+                "DELETE FROM \(schema).inbox WHERE processed_at < now() - make_interval(secs => $1)", seconds)
+                + connection.execute(
+                    "DELETE FROM \(schema).parked_event WHERE replayed_at < now() - make_interval(secs => $1)", seconds)
+        }
+        if removed > 0 { logger.debug("Old inbox rows removed", metadata: ["db.rows": "\(removed)"]) }
     }
 
     enum Header {
