@@ -24,7 +24,8 @@ final class RelayBench {
 
     init() throws {
         environment = Environment()
-        databaseURL = environment.string("DATABASE_URL", default: "postgresql://support_admin:support_admin@127.0.0.1:5432/support")
+        databaseURL = environment.string(
+            "DATABASE_URL", default: "postgresql://support_admin:support_admin@127.0.0.1:5432/support")
         amqpURL = environment.string("AMQP_URL", default: "amqp://guest:guest@127.0.0.1:5672/")
         events = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
         logger = Logger(label: "bench", level: .warning)
@@ -33,9 +34,10 @@ final class RelayBench {
         exchange = "bench.\(suffix)"
         queue = "bench.\(suffix).probe"
         payload = Data(String(repeating: "x", count: 400).utf8)
-        
+
         settings = try AMQPConnectionSettings(url: amqpURL)
-        pool = PostgresPool(configuration: PostgresPool.Configuration(url: databaseURL, maxConnections: 4), logger: logger)
+        pool = PostgresPool(
+            configuration: PostgresPool.Configuration(url: databaseURL, maxConnections: 4), logger: logger)
         try MigrationRunner(schema: schema, migrations: PlatformSchema.migrations, logger: logger).run(using: pool)
         admin = try AMQPConnection(settings: settings, logger: logger)
         try admin.declareExchange(exchange, type: .topic)
@@ -127,7 +129,8 @@ final class RelayBench {
 
             print("events                        \(events) of \(payload.count) bytes, batches of 500, quorum queue")
             print(String(format: "bare confirmed publisher      %10.0f events/s", ceiling))
-            print(String(format: "outbox relay (ours)           %10.0f events/s   (%d delivered)", relayRate, delivered))
+            print(
+                String(format: "outbox relay (ours)           %10.0f events/s   (%d delivered)", relayRate, delivered))
             print(String(format: "ratio ours/bare               %10.2f", relayRate / ceiling))
             print(String(format: "target 2000 events/s          %10@", relayRate >= 2_000 ? "met" : "NOT MET"))
 
@@ -140,11 +143,14 @@ final class RelayBench {
                 let afterRestart = try AMQPConnection(settings: settings, logger: logger)
                 defer { afterRestart.close() }
                 let deliveredAfterRestart = try afterRestart.messageCount(inQueue: queue)
-                print(String(format: "drained with a broker restart %10.1f s   (%d delivered, %d committed)",
-                    total, deliveredAfterRestart, events))
+                print(
+                    String(
+                        format: "drained with a broker restart %10.1f s   (%d delivered, %d committed)",
+                        total, deliveredAfterRestart, events))
                 _ = try afterRestart.purgeQueue(queue)
             }
-            let rss = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8))?
+            let rss =
+                (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8))?
                 .split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? "VmRSS: ?"
             print("bench process \(rss.replacingOccurrences(of: "\t", with: " "))")
         } catch {

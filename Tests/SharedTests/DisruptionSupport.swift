@@ -54,7 +54,9 @@ enum Disruption {
     /// Restarts the PostgreSQL cluster the tests use.
     static func restartDatabase() throws {
         let environment = ProcessInfo.processInfo.environment
-        try run("pg_ctlcluster", [environment["PG_VERSION"] ?? "15", environment["PG_CLUSTER"] ?? "main", "restart", "-m", "fast"])
+        try run(
+            "pg_ctlcluster",
+            [environment["PG_VERSION"] ?? "15", environment["PG_CLUSTER"] ?? "main", "restart", "-m", "fast"])
     }
 
     /// The folder the package's binaries are built in.

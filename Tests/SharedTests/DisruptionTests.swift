@@ -131,7 +131,8 @@ struct DisruptionTests {
         }
         func backlog() throws -> Int {
             try pool.withConnection {
-                try $0.query("SELECT count(*) FROM boleta.outbox WHERE routing_key = $1 AND published_at IS NULL",
+                try $0.query(
+                    "SELECT count(*) FROM boleta.outbox WHERE routing_key = $1 AND published_at IS NULL",
                     routingKey)[0].decode(Int.self, at: 0)
             }
         }

@@ -31,7 +31,9 @@ struct EventConsumerTests {
         }
     }
 
-    private func publish(_ bodies: [(id: String, body: Data)], to fixture: MessagingFixture, routingKey: String = Ping.type)
+    private func publish(
+        _ bodies: [(id: String, body: Data)], to fixture: MessagingFixture, routingKey: String = Ping.type
+    )
         throws
     {
         let connection = try AMQPConnection(settings: fixture.amqp)
@@ -107,9 +109,7 @@ struct EventConsumerTests {
         let consumer = try fixture.consumer(topology, handlers: [recordingHandler(fixture, probe)])
         let replayer = fixture.relay()
 
-        let noNumber = Data(
-            #"{"id":"\#(UUID())","type":"test.ping","version":1,"occurredAt":"2026-12-04T10:00:00Z","producer":"x","data":{}}"#
-                .utf8)
+        let noNumber = rawEnvelope(data: "{}")
         try fixture.running([consumer, replayer]) {
             try publish([("bad-1", Data("not json".utf8)), ("bad-2", noNumber), try envelope(4)], to: fixture)
             let parkedBoth = try eventually {
@@ -124,7 +124,11 @@ struct EventConsumerTests {
             // An event that failed for a cause since removed is handled when replayed.
             try fixture.pool.withConnection { connection in
                 try connection.execute(
-                    "INSERT INTO \(fixture.schema).parked_event (event_id, event_type, exchange, routing_key, body, reason, attempts) VALUES ($1, $2, $3, $4, $5, 'test', 4)",
+                    """
+                    INSERT INTO \(fixture.schema).parked_event
+                        (event_id, event_type, exchange, routing_key, body, reason, attempts)
+                    VALUES ($1, $2, $3, $4, $5, 'test', 4)
+                    """,
                     UUID(), Ping.type, fixture.exchange, Ping.type, try envelope(5).body)
             }
             probe.failing.withLock { $0.removeAll() }
@@ -145,19 +149,30 @@ struct EventConsumerTests {
         let recent = UUID()
         try fixture.pool.withConnection { connection in
             try connection.execute(
-                "INSERT INTO \(fixture.schema).inbox (event_id, event_type, processed_at) VALUES ($1, 'x', now() - interval '40 days'), ($2, 'x', now() - interval '1 day')",
+                """
+                INSERT INTO \(fixture.schema).inbox (event_id, event_type, processed_at)
+                VALUES ($1, 'x', now() - interval '40 days'), ($2, 'x', now() - interval '1 day')
+                """,
                 old, recent)
         }
         let consumer = try fixture.consumer(topology, handlers: [])
         try fixture.running([consumer]) {
             let cleaned = try eventually {
                 try fixture.pool.withConnection { connection in
-                    try connection.query("SELECT event_id FROM \(fixture.schema).inbox").map { try $0.decode(UUID.self, at: 0) }
+                    try connection.query("SELECT event_id FROM \(fixture.schema).inbox").map {
+                        try $0.decode(UUID.self, at: 0)
+                    }
                 } == [recent]
             }
             #expect(cleaned)
         }
     }
+}
+
+/// The JSON of a ping envelope whose `data` is `data`, written by hand to be wrong on purpose.
+func rawEnvelope(data: String) -> Data {
+    let header = #""id":"\#(UUID())","type":"test.ping","version":1,"occurredAt":"2026-12-04T10:00:00Z","producer":"x""#
+    return Data("{\(header),\"data\":\(data)}".utf8)
 }
 
 /// What a test handler was called with, and which numbers it fails for.

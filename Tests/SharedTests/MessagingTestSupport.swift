@@ -61,7 +61,9 @@ final class MessagingFixture: Sendable {
     func running<T>(_ parts: [any ServicePart], _ body: () throws -> T) throws -> T {
         let runner = ServiceRunner(logger: logger, parts: parts)
         let finished = DispatchSemaphore(value: 0)
-        Thread { _ = runner.run(); finished.signal() }.start()
+        Thread {
+            _ = runner.run(); finished.signal()
+        }.start()
         defer {
             runner.stopSignal.stop()
             finished.wait()
@@ -99,7 +101,8 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () throws -> Bool
 }
 
 /// Reads every message of `queue` that arrives within `quiet` of the previous one.
-func drain(_ queue: String, settings: AMQPConnectionSettings, quiet: Duration = .milliseconds(700)) throws -> [Delivery] {
+func drain(_ queue: String, settings: AMQPConnectionSettings, quiet: Duration = .milliseconds(700)) throws -> [Delivery]
+{
     let connection = try AMQPConnection(settings: settings)
     defer { connection.close() }
     let consumer = try AMQPConsumer(connection: connection, queue: queue, prefetch: 500)

@@ -127,9 +127,7 @@ struct ServiceHostTests {
 
         let connection = try AMQPConnection(settings: fixture.service.context.amqpSettings)
         defer { connection.close() }
-        let wrongType = Data(
-            #"{"id":"\#(UUID())","type":"test.ping","version":1,"occurredAt":"2026-12-04T10:00:00Z","producer":"x","data":{"number":"seven"}}"#
-                .utf8)
+        let wrongType = rawEnvelope(data: #"{"number":"seven"}"#)
         try AMQPPublisher(connection: connection).publish([
             OutgoingMessage(exchange: fixture.exchange, routingKey: Ping.type, body: wrongType, messageID: "m-1")
         ])

@@ -24,7 +24,9 @@ public struct Environment: Sendable {
 
     /// The value of `name`, which must be set.
     public func requiredString(_ name: String) throws(ConfigurationError) -> String {
-        guard let value = self[name] else { throw ConfigurationError(variable: name, problem: "is required but not set") }
+        guard let value = self[name] else {
+            throw ConfigurationError(variable: name, problem: "is required but not set")
+        }
         return value
     }
 
@@ -37,7 +39,8 @@ public struct Environment: Sendable {
             throw ConfigurationError(variable: name, problem: "must be a whole number, not \"\(text)\"")
         }
         guard range.contains(value) else {
-            throw ConfigurationError(variable: name, problem: "must lie between \(range.lowerBound) and \(range.upperBound)")
+            throw ConfigurationError(
+                variable: name, problem: "must lie between \(range.lowerBound) and \(range.upperBound)")
         }
         return value
     }
@@ -59,12 +62,15 @@ public struct Environment: Sendable {
     }
 
     /// A comma-separated list of durations in milliseconds in `name`, or `defaultValue`.
-    public func millisecondList(_ name: String, default defaultValue: [Duration]) throws(ConfigurationError) -> [Duration] {
+    public func millisecondList(
+        _ name: String, default defaultValue: [Duration]
+    ) throws(ConfigurationError) -> [Duration] {
         guard let text = self[name] else { return defaultValue }
         var result: [Duration] = []
         for part in text.split(separator: ",") {
             guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                throw ConfigurationError(variable: name, problem: "must be milliseconds separated by commas, not \"\(text)\"")
+                throw ConfigurationError(
+                    variable: name, problem: "must be milliseconds separated by commas, not \"\(text)\"")
             }
             result.append(.milliseconds(value))
         }
@@ -72,7 +78,8 @@ public struct Environment: Sendable {
     }
 
     /// The log level named in `name`, or `defaultValue`.
-    public func logLevel(_ name: String, default defaultValue: Logger.Level) throws(ConfigurationError) -> Logger.Level {
+    public func logLevel(_ name: String, default defaultValue: Logger.Level) throws(ConfigurationError) -> Logger.Level
+    {
         guard let text = self[name] else { return defaultValue }
         guard let level = Logger.Level(name: text) else {
             let names = Logger.Level.allCases.map(\.description).joined(separator: ", ")

@@ -32,7 +32,8 @@ public struct ServiceConfiguration: Sendable {
     public init(name: String, defaultPort: Int, environment: Environment = Environment()) throws(ConfigurationError) {
         self.name = name
         logLevel = try environment.logLevel("LOG_LEVEL", default: .info)
-        http = try HTTPServer.Configuration(environment: environment, defaults: HTTPServer.Configuration(port: defaultPort))
+        http = try HTTPServer.Configuration(
+            environment: environment, defaults: HTTPServer.Configuration(port: defaultPort))
         databaseURL = environment.string(
             "DATABASE_URL", default: "postgresql://\(name):support@127.0.0.1:5432/support")
         databasePoolSize = try environment.integer("DATABASE_POOL_SIZE", default: 10, in: 1...500)

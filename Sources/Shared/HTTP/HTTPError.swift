@@ -76,7 +76,9 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     }
 
     /// 403: authenticated, but not allowed to do this.
-    public static func forbidden(_ detail: String = "You are not allowed to do this.", code: Code = .forbidden)
+    public static func forbidden(
+        _ detail: String = "You are not allowed to do this.", code: Code = .forbidden
+    )
         -> HTTPError
     {
         HTTPError(status: 403, code: code, title: "Forbidden", detail: detail)
@@ -115,7 +117,9 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     }
 
     /// 422: the request is well formed but some fields are not acceptable.
-    public static func invalid(_ fieldErrors: [FieldError], detail: String = "Some fields are not valid.")
+    public static func invalid(
+        _ fieldErrors: [FieldError], detail: String = "Some fields are not valid."
+    )
         -> HTTPError
     {
         HTTPError(status: 422, code: .invalid, title: "Validation failed", detail: detail, fieldErrors: fieldErrors)

@@ -61,8 +61,10 @@ public struct Router: Sendable {
     /// a test can hold them against the service's OpenAPI document.
     public var endpoints: [Endpoint] {
         let resources = Array(literalResources.values) + parameterResources
-        return resources.flatMap { resource in resource.routes.keys.map { Endpoint(method: $0, pattern: resource.pattern) } }
-            .sorted { ($0.pattern, $0.method) < ($1.pattern, $1.method) }
+        return resources.flatMap { resource in
+            resource.routes.keys.map { Endpoint(method: $0, pattern: resource.pattern) }
+        }
+        .sorted { ($0.pattern, $0.method) < ($1.pattern, $1.method) }
     }
 
     /// One method on one path pattern.

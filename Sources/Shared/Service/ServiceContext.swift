@@ -21,7 +21,8 @@ public final class ServiceContext: Sendable {
         amqpSettings = try AMQPConnectionSettings(url: configuration.amqpURL)
         pool = PostgresPool(
             configuration: PostgresPool.Configuration(
-                url: Self.url(configuration.databaseURL, searchPath: configuration.name), maxConnections: configuration.databasePoolSize,
+                url: Self.url(configuration.databaseURL, searchPath: configuration.name),
+                maxConnections: configuration.databasePoolSize,
                 acquireTimeout: configuration.databasePoolTimeout, applicationName: configuration.name),
             logger: logger.labelled(logger.label + ".db"))
         outbox = Outbox(

@@ -122,7 +122,8 @@ public enum ServiceHost {
         ]
     }
 
-    private static func addParkedEventEndpoints(to router: inout Router, context: ServiceContext, parked: ParkedEvents) {
+    private static func addParkedEventEndpoints(to router: inout Router, context: ServiceContext, parked: ParkedEvents)
+    {
         let pool = context.pool
         router.group(middleware: [context.requireToken, context.requireVendorRole(.support)]) { admin in
             admin.get("/admin/parked-events") { request in

@@ -64,34 +64,14 @@ public struct EventMetadata: Codable, Sendable, Equatable {
     public var clientCode: String?
 }
 
-/// The JSON coding every event uses: ISO-8601 dates with milliseconds, sorted keys.
+/// The JSON coding every event uses: that of the HTTP endpoints (``JSONCoding``), and a way to
+/// say which field of an event could not be read.
 public enum EventCoding {
-    /// Encodes events.
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(timestampStyle))
-        }
-        return encoder
-    }
+    /// Encodes events: ISO-8601 dates with milliseconds, sorted keys.
+    public static func encoder() -> JSONEncoder { JSONCoding.encoder() }
 
     /// Decodes events; accepts timestamps with or without fractional seconds.
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = try? timestampStyle.parse(text) { return date }
-            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "expected an ISO-8601 timestamp, found \"\(text)\"")
-        }
-        return decoder
-    }
-
-    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    public static func decoder() -> JSONDecoder { JSONCoding.decoder() }
 
     /// Describes a decoding failure by the path of the field at fault, for a parking reason.
     public static func describe(_ error: any Error) -> String {

@@ -57,8 +57,9 @@ public final class OutboxRelay: ServicePart {
         while !stop.isStopped {
             do {
                 if publisher == nil {
-                    guard let connection = AMQPConnection.open(
-                        settings: amqpSettings, retrying: backoff, until: stop, logger: logger)
+                    guard
+                        let connection = AMQPConnection.open(
+                            settings: amqpSettings, retrying: backoff, until: stop, logger: logger)
                     else { break }
                     publisher = try AMQPPublisher(connection: connection)
                 }
@@ -112,7 +113,8 @@ public final class OutboxRelay: ServicePart {
     func publishBatch(with publisher: AMQPPublisher) throws -> Batch {
         let schema = outbox.schema
         let batch = try pool.withTransaction { connection -> Batch in
-            let locked = try connection.query("SELECT pg_try_advisory_xact_lock($1)", lockKey)[0].decode(Bool.self, at: 0)
+            let locked = try connection.query("SELECT pg_try_advisory_xact_lock($1)", lockKey)[0].decode(
+                Bool.self, at: 0)
             guard locked else { return Batch(published: 0) }
 
             let rows = try connection.query(

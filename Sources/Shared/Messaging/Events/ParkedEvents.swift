@@ -44,7 +44,8 @@ public struct ParkedEvents: Sendable {
         ).map { row in
             ParkedEvent(
                 id: try row.decode(Int64.self, "id"), eventId: try row.decode(UUID?.self, "event_id"),
-                eventType: try row.decode(String?.self, "event_type"), exchange: try row.decode(String.self, "exchange"),
+                eventType: try row.decode(String?.self, "event_type"),
+                exchange: try row.decode(String.self, "exchange"),
                 routingKey: try row.decode(String.self, "routing_key"),
                 messageId: try row.decode(String?.self, "message_id"), reason: try row.decode(String.self, "reason"),
                 attempts: try row.decode(Int.self, "attempts"), parkedAt: try row.decode(Date.self, "parked_at"),
