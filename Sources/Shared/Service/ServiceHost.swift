@@ -110,7 +110,8 @@ public enum ServiceHost {
             RevokedUsersRefresher(revoked: context.revokedUsers, pool: context.pool, logger: logger),
         ]
         return PreparedService(
-            runner: ServiceRunner(logger: logger, parts: parts + components.parts), server: server, context: context)
+            runner: ServiceRunner(logger: logger, parts: parts + components.parts), server: server, context: context,
+            endpoints: router.endpoints)
     }
 
     private static func readinessChecks(_ context: ServiceContext) -> [ReadinessCheck] {
@@ -156,6 +157,8 @@ public struct PreparedService: Sendable {
     public let server: HTTPServer
     /// The service's settings, database, outbox and metrics.
     public let context: ServiceContext
+    /// Every method and path the service answers, for checking against its OpenAPI document.
+    public let endpoints: [Router.Endpoint]
 }
 
 /// One page of parked events.
