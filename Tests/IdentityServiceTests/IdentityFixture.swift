@@ -55,12 +55,19 @@ final class IdentityFixture: Sendable {
             "JWT_SIGNING_KEY": signingKey.base64URLSeed, "MAIL_SEAL_PUBLIC_KEY": Sodium.base64URLEncode(mailKeys.publicKey),
             "PASSWORD_HASH_OPERATIONS": "1", "PASSWORD_HASH_MEMORY_KIB": "8",
             "BOOTSTRAP_SUPPORT_EMAIL": Self.supportEmail, "BOOTSTRAP_SUPPORT_PASSWORD": Self.supportPassword,
+            "DECLARE_SYSTEM_TOPOLOGY": "false",
         ]
         values.merge(extraEnvironment) { _, new in new }
         let environment = Environment(values)
         let configuration = try ServiceConfiguration(name: schema, defaultPort: 0, environment: environment)
         let identityConfiguration = try IdentityConfiguration(environment: environment)
         let logger = Logger(label: "identity", level: .debug, sink: logs)
+        // The other services' queues, on this test's own exchange: one queue takes every event.
+        let admin = try AMQPConnection(settings: try AMQPConnectionSettings(url: Self.amqpURL))
+        defer { admin.close() }
+        try admin.declareExchange(exchange, type: .topic)
+        try admin.declareQueue(schema + ".others", arguments: .quorum())
+        try admin.bindQueue(schema + ".others", to: exchange, routingKey: "#")
         var built: IdentityService?
         service = try ServiceHost.prepare(configuration: configuration, logger: logger) { context in
             let identity = IdentityService(
@@ -87,6 +94,7 @@ final class IdentityFixture: Sendable {
         finished.wait()
         if let connection = try? AMQPConnection(settings: service.context.amqpSettings) {
             try? connection.deleteQueue(schema + ".events")
+            try? connection.deleteQueue(schema + ".others")
             try? connection.deleteQueue(schema + ".events.retry.50ms")
             try? connection.deleteExchange(exchange)
             connection.close()

@@ -19,7 +19,7 @@ final class ServiceFixture: Sendable {
         let environment = Environment([
             "DATABASE_URL": PostgresTestSupport.url, "AMQP_URL": MessagingFixture.amqpURL, "HTTP_PORT": "0",
             "EVENTS_EXCHANGE": exchange, "EVENT_RETRY_DELAYS_MS": "50", "JWT_PUBLIC_KEY": key.publicKey.base64URL,
-            "JWT_AUDIENCE": "support",
+            "JWT_AUDIENCE": "support", "DECLARE_SYSTEM_TOPOLOGY": "false",
         ])
         let configuration = try ServiceConfiguration(name: schema, defaultPort: 0, environment: environment)
         service = try ServiceHost.prepare(
@@ -191,5 +191,23 @@ struct ServiceHostTests {
             try fixture.send("GET", "/admin/parked-events", token: token).status == 200
         }
         #expect(accepted)
+    }
+}
+
+struct SystemTopologyTests {
+    @Test(arguments: [
+        ClientRegistered.type, ClientUpdated.type, UserRegistered.type, UserUpdated.type, UserFlagsChanged.type,
+        UserDeleted.type, UserDeactivated.type, UserReactivated.type, PasswordChanged.type,
+        InactivationWarningDue.type,
+    ])
+    func everyEventTypeHasAConsumingService(type: String) {
+        #expect(SystemTopology.consumers.values.contains { $0.contains(type) })
+    }
+
+    @Test func everyServiceRefusesTheTokensOfUsersNoLongerActive() {
+        for service in ["identity", "boleta", "approval", "mail"] {
+            let keys = SystemTopology.consumers[service] ?? []
+            #expect(keys.contains(UserDeactivated.type) && keys.contains(UserDeleted.type), "\(service)")
+        }
     }
 }

@@ -23,6 +23,9 @@ public struct ServiceConfiguration: Sendable {
     public var outboxPollInterval: Duration
     /// How many outbox rows the relay publishes in one batch of confirms.
     public var outboxBatchSize: Int
+    /// Whether the service declares every service's queue and bindings at start (``SystemTopology``);
+    /// off only for tests that run a service on an exchange of their own.
+    public var declaresSystemTopology: Bool
     /// The audience that access tokens must name.
     public var jwtAudience: String
     /// Identity's public key (base64url), with which every service verifies access tokens.
@@ -46,6 +49,7 @@ public struct ServiceConfiguration: Sendable {
             "EVENT_RETRY_DELAYS_MS", default: [.seconds(1), .seconds(10), .seconds(60)])
         outboxPollInterval = try environment.milliseconds("OUTBOX_POLL_INTERVAL_MS", default: .seconds(1))
         outboxBatchSize = try environment.integer("OUTBOX_BATCH_SIZE", default: 500, in: 1...10_000)
+        declaresSystemTopology = try environment.bool("DECLARE_SYSTEM_TOPOLOGY", default: true)
         jwtAudience = environment.string("JWT_AUDIENCE", default: "support")
         jwtPublicKey = environment["JWT_PUBLIC_KEY"]
     }

@@ -80,6 +80,9 @@ public enum ServiceHost {
             retryDelays: configuration.eventRetryDelays)
         let connection = try AMQPConnection(settings: context.amqpSettings, logger: logger)
         defer { connection.close() }
+        if configuration.declaresSystemTopology {
+            try SystemTopology.declare(on: connection, eventsExchange: configuration.eventsExchange)
+        }
         try topology.declare(on: connection)
 
         var router = Router()
