@@ -75,7 +75,9 @@ extension IdentityService {
             try requireSupportOrManager(principal, of: user, on: connection)
             guard !user.isDeleted else { throw HTTPError.conflict("A deleted user cannot be reactivated.") }
             guard let code = user.clientCode, let client = try ClientQueries.find(code: code, on: connection) else {
-                throw HTTPError.invalid([HTTPError.FieldError(field: "id", message: "vendor staff have no activation cycle")])
+                throw HTTPError.invalid([
+                    HTTPError.FieldError(field: "id", message: "vendor staff have no activation cycle")
+                ])
             }
             let today = PostgresDate(clock(), in: client.zone)
             let updated = try UserRecord(

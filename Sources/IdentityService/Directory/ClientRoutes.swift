@@ -89,7 +89,8 @@ extension IdentityService {
                 """, code, name, timeZone, changes.isActive)
             let client = try ClientRecord(row: rows[0])
             try outbox.append(
-                ClientUpdated(code: client.code, name: client.name, timeZone: client.timeZone, isActive: client.isActive),
+                ClientUpdated(
+                    code: client.code, name: client.name, timeZone: client.timeZone, isActive: client.isActive),
                 clientCode: client.code, on: connection)
             return client
         }

@@ -6,7 +6,9 @@ import Shared
 /// change answers 403.
 extension IdentityService {
     /// The client `code` if `principal` may know it exists: vendor staff, or a user of that client.
-    func visibleClient(_ code: String, seenBy principal: Principal, on connection: PostgresConnection) throws -> ClientRecord {
+    func visibleClient(
+        _ code: String, seenBy principal: Principal, on connection: PostgresConnection
+    ) throws -> ClientRecord {
         if let own = principal.clientCode, own != code { throw HTTPError.notFound("No such client.") }
         guard let client = try ClientQueries.find(code: code, on: connection) else {
             throw HTTPError.notFound("No such client.")
@@ -16,7 +18,9 @@ extension IdentityService {
 
     /// The user `id` if `principal` may see it: itself, a manager of its client, or vendor support
     /// and management. Deleted users stay visible to vendor staff only, for their history (R12).
-    func visibleUser(_ id: UUID, seenBy principal: Principal, on connection: PostgresConnection, locking: Bool = false)
+    func visibleUser(
+        _ id: UUID, seenBy principal: Principal, on connection: PostgresConnection, locking: Bool = false
+    )
         throws -> UserRecord
     {
         let found =

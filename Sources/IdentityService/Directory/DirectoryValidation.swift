@@ -26,7 +26,9 @@ struct FieldValidator {
     }
 
     /// `text` if it matches `pattern` (a whole match); records `message` otherwise.
-    mutating func matching(_ field: String, _ text: String?, _ pattern: Regex<Substring>, _ message: String)
+    mutating func matching(
+        _ field: String, _ text: String?, _ pattern: Regex<Substring>, _ message: String
+    )
         -> String?
     {
         guard let text else { return nil }

@@ -82,8 +82,10 @@ extension IdentityService {
         if changed {
             request.logger.info(
                 "User flags changed",
-                metadata: ["user.id": id.uuidString, "user.isManager": "\(user.isManager)",
-                    "user.isApprover": "\(user.isApprover)"])
+                metadata: [
+                    "user.id": id.uuidString, "user.isManager": "\(user.isManager)",
+                    "user.isApprover": "\(user.isApprover)",
+                ])
         }
         return try .json(UserView(user))
     }

@@ -18,7 +18,9 @@ extension IdentityService {
         let service = self
         router.get("/users/me") { request in
             let principal = try Self.caller(of: request)
-            let user = try service.pool.withConnection { try service.visibleUser(principal.userID, seenBy: principal, on: $0) }
+            let user = try service.pool.withConnection {
+                try service.visibleUser(principal.userID, seenBy: principal, on: $0)
+            }
             return try .json(UserView(user))
         }
         router.get("/clients/{code}/users") { request in
@@ -46,8 +48,10 @@ extension IdentityService {
             let client = try visibleClient(code, seenBy: principal, on: connection)
             guard principal.seesAllClients || principal.isManager(of: client.code) else { throw HTTPError.forbidden() }
             return try connection.query(
-                "SELECT \(UserRecord.columns) FROM app_user WHERE client_code = $1 AND deleted_at IS NULL ORDER BY code",
-                client.code
+                """
+                SELECT \(UserRecord.columns) FROM app_user
+                WHERE client_code = $1 AND deleted_at IS NULL ORDER BY code
+                """, client.code
             ).map { UserView(try UserRecord(row: $0)) }
         }
         return try .json(ItemList(items: users))
@@ -106,7 +110,8 @@ extension IdentityService {
             }
             try connection.execute(
                 "UPDATE app_user SET deleted_at = $2, updated_at = now() WHERE id = $1", id, clock())
-            try outbox.append(UserDeleted(userId: id, clientCode: user.clientCode), clientCode: user.clientCode, on: connection)
+            try outbox.append(
+                UserDeleted(userId: id, clientCode: user.clientCode), clientCode: user.clientCode, on: connection)
         }
         request.logger.info("User deleted", metadata: ["user.id": id.uuidString])
         return .noContent()
