@@ -47,7 +47,11 @@ struct DirectoryAccessTests {
             [200, 403, 403, 403, 404, 403, 403, 401]),
         AccessCase(
             "register staff", "POST",
-            body: { DirectoryWorld.newUserBody().merging(["code": IdentityFixture.uniqueCode("D"), "role": "technician"]) { $1 } },
+            body: {
+                DirectoryWorld.newUserBody().merging(["code": IdentityFixture.uniqueCode("D"), "role": "technician"]) {
+                    $1
+                }
+            },
             path: { _ in "/staff" }, [201, 403, 403, 403, 403, 403, 403, 401]),
         AccessCase(
             "register a user", "POST", body: { DirectoryWorld.newUserBody() }, path: { "/clients/\($0.clientA)/users" },

@@ -45,7 +45,8 @@ extension IdentityFixture {
                 """, id, client, role?.rawValue, Self.uniqueCode("U"), name,
                 "u\(id.uuidString.prefix(8).lowercased())@example.com", manager, approver, until)
         }
-        return Caller(id: id, token: try token(for: id, client: client, role: role, manager: manager, approver: approver))
+        return Caller(
+            id: id, token: try token(for: id, client: client, role: role, manager: manager, approver: approver))
     }
 
     /// An access token as Identity would issue it, valid for ten minutes from the real clock.

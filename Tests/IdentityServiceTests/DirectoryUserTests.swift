@@ -19,7 +19,9 @@ struct DirectoryUserTests {
 
         #expect(first.status == 201)
         #expect(second.status == 201)
-        let ids = try [first, second].map { UUID(uuidString: try #require(try IdentityFixture.object($0)["id"] as? String))! }
+        let ids = try [first, second].map {
+            UUID(uuidString: try #require(try IdentityFixture.object($0)["id"] as? String))!
+        }
         let events = try fixture.outboxEvents(UserRegistered.self)
         #expect(events.map(\.data.user.userId) == ids)
         var passwords: [String] = []
@@ -70,7 +72,8 @@ struct DirectoryUserTests {
         let inOtherClient = try fixture.send(
             "POST", "/clients/\(world.clientB)/users", token: world.support.token, json: again)
         let change = try fixture.send(
-            "PATCH", "/users/\(world.plainA.id)", token: world.support.token, json: ["email": "SAME.person@example.com"])
+            "PATCH", "/users/\(world.plainA.id)", token: world.support.token, json: ["email": "SAME.person@example.com"]
+        )
 
         #expect(first.status == 201)
         #expect(inOtherClient.status == 409)
@@ -80,11 +83,11 @@ struct DirectoryUserTests {
 
     static var invalidBodies: [(body: [String: Any], fields: Set<String>)] {
         [
-        (
-            ["code": "#1", "name": " ", "email": "nope", "birthday": "2026-02-30", "phone": "call me"],
-            ["code", "name", "email", "birthday", "phone"]
-        ),
-        (["name": "Ana"], ["code", "email"]),
+            (
+                ["code": "#1", "name": " ", "email": "nope", "birthday": "2026-02-30", "phone": "call me"],
+                ["code", "name", "email", "birthday", "phone"]
+            ),
+            (["name": "Ana"], ["code", "email"]),
             (DirectoryWorld.newUserBody().merging(["isManager": true]) { $1 }, ["patNumber"]),
         ]
     }
@@ -96,7 +99,8 @@ struct DirectoryUserTests {
         let world = try DirectoryWorld(fixture)
         let (body, fields) = Self.invalidBodies[index]
 
-        let response = try fixture.send("POST", "/clients/\(world.clientA)/users", token: world.support.token, json: body)
+        let response = try fixture.send(
+            "POST", "/clients/\(world.clientA)/users", token: world.support.token, json: body)
 
         #expect(response.status == 422)
         #expect(try IdentityFixture.invalidFields(response) == fields)
@@ -121,9 +125,10 @@ struct DirectoryUserTests {
         #expect(duplicate.status == 409)
         #expect(created.status == 201)
         let registered = try fixture.outboxEvents(ClientRegistered.self)
-        #expect(registered.map { "\($0.data.code) \($0.data.name) \($0.data.timeZone)" } == [
-            "ABS A&D TESTE DA QUALIDADE LTDA America/Manaus"
-        ])
+        #expect(
+            registered.map { "\($0.data.code) \($0.data.name) \($0.data.timeZone)" } == [
+                "ABS A&D TESTE DA QUALIDADE LTDA America/Manaus"
+            ])
     }
 
     @Test
