@@ -109,7 +109,7 @@ struct DirectoryAccessTests {
     }
 
     @Test
-    func aManagerCannotGrantFlagsNorDeleteItselfNorAFlaggedUser() throws {
+    func aManagerCannotGrantFlagsNorDeleteItselfNorTouchAFlaggedUser() throws {
         let fixture = try IdentityFixture()
         defer { fixture.stop() }
         let world = try DirectoryWorld(fixture)
@@ -120,10 +120,16 @@ struct DirectoryAccessTests {
         let grant = try fixture.send("POST", "/clients/\(world.clientA)/users", token: world.managerA.token, json: body)
         let deleteSelf = try fixture.send("DELETE", "/users/\(world.managerA.id)", token: world.managerA.token)
         let deleteApprover = try fixture.send("DELETE", "/users/\(world.approverA.id)", token: world.managerA.token)
+        let changeApprover = try fixture.send(
+            "PATCH", "/users/\(world.approverA.id)", token: world.managerA.token, json: ["email": "mine@example.com"])
+        let changeSelf = try fixture.send(
+            "PATCH", "/users/\(world.managerA.id)", token: world.managerA.token, json: ["phone": "+55 11 3333-0000"])
 
         #expect(grant.status == 403)
         #expect(deleteSelf.status == 403)
         #expect(deleteApprover.status == 403)
+        #expect(changeApprover.status == 403)
+        #expect(changeSelf.status == 200)
         #expect(try fixture.column("deleted_at IS NULL", of: world.approverA.id, as: Bool.self))
     }
 

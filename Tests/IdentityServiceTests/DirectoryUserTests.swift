@@ -185,4 +185,28 @@ struct DirectoryUserTests {
                 "approver 1 PAT-42 \(support)", "manager 0 PAT-43 \(support)", "manager 1 PAT-42 \(support)",
             ])
     }
+
+    @Test
+    func staffAreRegisteredWithARoleAndNoActivationCycle() throws {
+        let fixture = try IdentityFixture()
+        defer { fixture.stop() }
+        let world = try DirectoryWorld(fixture)
+        var body = DirectoryWorld.newUserBody()
+        body["code"] = "D51591"
+
+        let unknownRole = try fixture.send(
+            "POST", "/staff", token: world.support.token, json: body.merging(["role": "boss"]) { $1 })
+        let created = try fixture.send(
+            "POST", "/staff", token: world.support.token, json: body.merging(["role": "technician"]) { $1 })
+
+        #expect(unknownRole.status == 422)
+        #expect(try IdentityFixture.invalidFields(unknownRole) == ["role"])
+        let staff = try IdentityFixture.object(created)
+        #expect(staff["vendorRole"] as? String == "technician")
+        #expect(staff["clientCode"] == nil)
+        #expect(staff["activeUntil"] == nil)
+        let event = try #require(try fixture.outboxEvents(UserRegistered.self).first)
+        #expect(event.data.user.vendorRole == .technician)
+        #expect(event.data.sealedInitialPassword != nil)
+    }
 }

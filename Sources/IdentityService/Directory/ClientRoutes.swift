@@ -76,11 +76,11 @@ extension IdentityService {
         var validator = FieldValidator()
         let name = changes.name == nil ? nil : validator.required("name", changes.name, maxLength: 200)
         let timeZone = validator.timeZone("timeZone", changes.timeZone)
-        try validator.check()
 
         let client = try pool.withTransaction { connection -> ClientRecord in
             _ = try visibleClient(code, seenBy: principal, on: connection)
             guard principal.hasVendorRole(.support) else { throw HTTPError.forbidden() }
+            try validator.check()
             let rows = try connection.query(
                 """
                 UPDATE client SET name = coalesce($2, name), time_zone = coalesce($3, time_zone),

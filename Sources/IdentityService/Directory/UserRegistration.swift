@@ -14,7 +14,8 @@ struct UserRegistrationBody: Decodable, Sendable {
     var isManager: Bool?
     var isApprover: Bool?
     var patNumber: String?
-    var role: VendorRole?
+    /// Read as text, so that an unknown role is a field error rather than an unreadable body.
+    var role: String?
 }
 
 /// A new account's initial password (R9): random, shown to nobody but the mail it is sealed to.
@@ -94,11 +95,12 @@ extension IdentityService {
         fields.code = fields.code.flatMap {
             validator.matching("code", $0, DirectoryPatterns.code, "must be upper-case letters and digits (D51591)")
         }
-        if body.role == nil { validator.reject("role", "is required: technician, support or management") }
+        let role = body.role.flatMap(VendorRole.init(rawValue:))
+        if role == nil { validator.reject("role", "must be technician, support or management") }
         try validator.check()
 
         let user = try pool.withTransaction { connection in
-            try insertUser(fields, client: nil, role: body.role, isManager: false, isApprover: false, on: connection)
+            try insertUser(fields, client: nil, role: role, isManager: false, isApprover: false, on: connection)
         }
         request.logger.info("Staff registered", metadata: ["user.id": user.id.uuidString])
         return try .json(UserView(user), status: 201)

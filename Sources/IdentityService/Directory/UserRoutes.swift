@@ -74,6 +74,12 @@ extension IdentityService {
             let user = try visibleUser(id, seenBy: principal, on: connection, locking: true)
             guard !user.isDeleted else { throw HTTPError.conflict("A deleted user cannot be changed.") }
             try requireSupportOrManager(principal, of: user, on: connection)
+            // The e-mail of a flagged user reaches powers vendor support granted on a PAT (R7): only
+            // support changes another flagged user's data.
+            if !principal.hasVendorRole(.support) && user.id != principal.userID && (user.isManager || user.isApprover)
+            {
+                throw HTTPError.forbidden("A user with the manager or approver flag is changed by vendor support.")
+            }
             try validator.check()
             if let email, let other = try UserQueries.find(email: email, on: connection), other.id != id {
                 throw HTTPError.conflict("Another user has the e-mail address \(email).")
