@@ -209,4 +209,22 @@ struct DirectoryUserTests {
         #expect(event.data.user.vendorRole == .technician)
         #expect(event.data.sealedInitialPassword != nil)
     }
+
+    @Test
+    func supportRegistersAManagerWithThePATThatAskedForIt() throws {
+        let fixture = try IdentityFixture()
+        defer { fixture.stop() }
+        let world = try DirectoryWorld(fixture)
+        let body = DirectoryWorld.newUserBody().merging(["isManager": true, "patNumber": "PAT-7"]) { $1 }
+
+        let response = try fixture.send(
+            "POST", "/clients/\(world.clientA)/users", token: world.support.token, json: body)
+
+        let user = try IdentityFixture.object(response)
+        #expect(user["isManager"] as? Bool == true)
+        let id = try #require(user["id"] as? String)
+        let history = try fixture.send("GET", "/users/\(id)/flags/history", token: world.support.token)
+        let items = try #require(try IdentityFixture.object(history)["items"] as? [[String: Any]])
+        #expect(items.map { "\($0["flag"]!) \($0["patNumber"]!)" } == ["manager PAT-7"])
+    }
 }
