@@ -1,12 +1,19 @@
 import Shared
 
 extension IdentityService {
-    /// Clients, users, flags and the activation cycle.
+    /// Clients, users, flags and the activation cycle, every one behind a valid access token.
     func addDirectoryRoutes(to router: inout Router) {
+        router.group(middleware: [context.requireToken]) { router in
+            addClientRoutes(to: &router)
+            addRegistrationRoutes(to: &router)
+            addUserRoutes(to: &router)
+            addFlagRoutes(to: &router)
+            addActivationRoutes(to: &router)
+        }
     }
 
     /// The scheduled jobs of the activation cycle.
     func scheduledParts() throws -> [any ServicePart] {
-        []
+        [try activationScheduler()]
     }
 }

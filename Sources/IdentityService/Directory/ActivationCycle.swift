@@ -1,0 +1,158 @@
+import Foundation
+import Shared
+
+/// The body of `POST /admin/jobs/{name}/runs`.
+struct JobRunBody: Decodable, Sendable {
+    var period: String?
+}
+
+/// What `POST /admin/jobs/{name}/runs` answers when the job ran.
+struct JobRunView: Encodable, Sendable {
+    var job: String
+    var period: String
+}
+
+extension IdentityService {
+    /// The names of the activation cycle's jobs, as `job_run` and the operator endpoint know them.
+    enum ActivationJob {
+        static let warnings = "inactivation-warnings"
+        static let inactivation = "inactivation"
+    }
+
+    /// The activation cycle's daily jobs (R10, R11), in São Paulo's calendar.
+    func activationJobs() -> [ScheduledJob] {
+        let service = self
+        return [
+            ScheduledJob(name: ActivationJob.warnings, hour: 6) { period, connection in
+                try service.publishInactivationWarnings(for: period, on: connection)
+            },
+            ScheduledJob(name: ActivationJob.inactivation, hour: 0, minute: 5) { period, connection in
+                try service.inactivateExpiredUsers(for: period, on: connection)
+            },
+        ]
+    }
+
+    /// A scheduler of ``activationJobs()`` in Identity's schema, on the service's clock.
+    ///
+    /// A scheduler keeps no state of its own beyond its settings: which periods ran is in
+    /// `job_run`, so the scheduler part and the operator endpoint may each hold one and still
+    /// run every period once, as replicas do.
+    func activationScheduler(instance: String = JobScheduler.defaultInstance) throws -> JobScheduler {
+        try JobScheduler(
+            schema: context.configuration.name, pool: pool, jobs: activationJobs(), instance: instance, clock: clock,
+            logger: logger)
+    }
+
+    /// Reactivation (R11) and the operator's way to run a job for a chosen date.
+    func addActivationRoutes(to router: inout Router) {
+        let service = self
+        router.post("/users/{id}/reactivation") { request in
+            try service.reactivate(try request.userID(), request: request)
+        }
+        router.post("/admin/jobs/{name}/runs", middleware: [context.requireVendorRole(.support)]) { request in
+            let principal = try Self.caller(of: request)
+            let name = try request.pathParameter("name")
+            let body = try request.decode(JobRunBody.self)
+            var validator = FieldValidator()
+            let period = validator.date("period", validator.required("period", body.period, maxLength: 10))
+            try validator.check()
+            guard let period else { throw HTTPError.invalid(validator.errors) }
+            // The instance names the operator, so that job_run tells a hand-made run from a tick.
+            let scheduler = try service.activationScheduler(
+                instance: "\(JobScheduler.defaultInstance) operator \(principal.userID.uuidString)")
+            guard try scheduler.run(job: name, period: period) else {
+                throw HTTPError.conflict("Job \(name) already ran for \(period).")
+            }
+            return try .json(JobRunView(job: name, period: period.description), status: 201)
+        }
+    }
+
+    /// Extends the user by one cycle from its date, or from today when that has passed (R11).
+    private func reactivate(_ id: UUID, request: Request) throws -> Response {
+        let principal = try Self.caller(of: request)
+        let user = try pool.withTransaction { connection -> UserRecord in
+            let user = try visibleUser(id, seenBy: principal, on: connection, locking: true)
+            try requireSupportOrManager(principal, of: user, on: connection)
+            guard !user.isDeleted else { throw HTTPError.conflict("A deleted user cannot be reactivated.") }
+            guard let code = user.clientCode, let client = try ClientQueries.find(code: code, on: connection) else {
+                throw HTTPError.invalid([
+                    HTTPError.FieldError(field: "id", message: "vendor staff have no activation cycle")
+                ])
+            }
+            let today = PostgresDate(clock(), in: client.zone)
+            let updated = try UserRecord(
+                row: try connection.query(
+                    """
+                    UPDATE app_user SET active_until = greatest($2::date, active_until) + $3::int, is_active = true,
+                        updated_at = now()
+                    WHERE id = $1 RETURNING \(UserRecord.columns)
+                    """, id, today, configuration.activationCycleDays)[0])
+            try outbox.append(UserReactivated(user: updated.summary), clientCode: code, on: connection)
+            return updated
+        }
+        request.logger.info(
+            "User reactivated", metadata: ["user.id": id.uuidString, "user.activeUntil": "\(user.activeUntil!)"])
+        return try .json(UserView(user))
+    }
+
+    /// Publishes one ``InactivationWarningDue`` per active client with users whose date is
+    /// `inactivationWarningDays` after `period`, listing all the client's active users (R11).
+    func publishInactivationWarnings(for period: PostgresDate, on connection: PostgresConnection) throws {
+        let clients = try connection.query(
+            """
+            SELECT c.code, c.name FROM client c
+            WHERE c.is_active AND EXISTS (
+                SELECT 1 FROM app_user u
+                WHERE u.client_code = c.code AND u.deleted_at IS NULL AND u.is_active
+                    AND u.active_until = $1::date + $2::int)
+            ORDER BY c.code
+            """, period, configuration.inactivationWarningDays)
+        for row in clients {
+            let code = try row.decode(String.self, "code")
+            let users = try connection.query(
+                """
+                SELECT id, code, name, active_until FROM app_user
+                WHERE client_code = $1 AND deleted_at IS NULL AND is_active ORDER BY active_until, code
+                """, code
+            ).map { user in
+                InactivationWarningDue.Entry(
+                    userId: try user.decode(UUID.self, "id"), code: try user.decode(String.self, "code"),
+                    name: try user.decode(String.self, "name"),
+                    activeUntil: try user.decode(PostgresDate.self, "active_until").description)
+            }
+            let managers = try connection.query(
+                """
+                SELECT id FROM app_user
+                WHERE client_code = $1 AND is_manager AND is_active AND deleted_at IS NULL ORDER BY code
+                """, code
+            ).map { try $0.decode(UUID.self, at: 0) }
+            let warning = InactivationWarningDue(
+                clientCode: code, clientName: try row.decode(String.self, "name"), recipients: managers, users: users,
+                period: period.description)
+            try outbox.append(warning, clientCode: code, on: connection)
+            logger.info(
+                "Inactivation warning due",
+                metadata: ["client.code": code, "job.period": period.description, "users.count": "\(users.count)"])
+        }
+    }
+
+    /// Inactivates the users whose date passed before `period` (R10) and publishes ``UserDeactivated``
+    /// for each, so that every service refuses their tokens.
+    func inactivateExpiredUsers(for period: PostgresDate, on connection: PostgresConnection) throws {
+        let expired = try connection.query(
+            """
+            UPDATE app_user SET is_active = false, updated_at = now()
+            WHERE is_active AND deleted_at IS NULL AND active_until < $1
+            RETURNING id, client_code
+            """, period)
+        for row in expired {
+            let id = try row.decode(UUID.self, "id")
+            let client = try row.decode(String?.self, "client_code")
+            try outbox.append(UserDeactivated(userId: id, clientCode: client), clientCode: client, on: connection)
+        }
+        if !expired.isEmpty {
+            logger.info(
+                "Users inactivated", metadata: ["job.period": period.description, "users.count": "\(expired.count)"])
+        }
+    }
+}
