@@ -44,7 +44,8 @@ struct LoginThrottle: Sendable {
                 keys.account, keys.address, now)
         }
         guard let blockedUntil = try rows.first?.decode(Date?.self, at: 0) else { return }
-        let seconds = Int(blockedUntil.timeIntervalSince(now).rounded(.up))
+        // timestamptz keeps microseconds, so the stored moment may lie a fraction of one after the computed one.
+        let seconds = Int((blockedUntil.timeIntervalSince(now) - 0.000_001).rounded(.up))
         throw SessionError(
             code: .throttled, message: "attempt while blocked for \(seconds) s", retryAfterSeconds: max(seconds, 1))
     }
