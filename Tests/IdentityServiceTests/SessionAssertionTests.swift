@@ -9,14 +9,16 @@ import Testing
     static let password = "lilac mountain river"
     static var boletas: [[String: Any]] {
         [
-        ["number": 1041, "contentHash": String(repeating: "0f", count: 32)],
+            ["number": 1041, "contentHash": String(repeating: "0f", count: 32)],
             ["number": 1042, "contentHash": String(repeating: "a1", count: 32)],
         ]
     }
 
-    private func verify(_ fixture: IdentityFixture, _ response: HTTPClient.Response) throws -> SignatureAssertionClaims {
+    private func verify(_ fixture: IdentityFixture, _ response: HTTPClient.Response) throws -> SignatureAssertionClaims
+    {
         let assertion = try #require(try IdentityFixture.object(response)["assertion"] as? String)
-        let verifier = TokenVerifier(publicKey: fixture.signingKey.publicKey, audience: SignatureAssertionClaims.audience)
+        let verifier = TokenVerifier(
+            publicKey: fixture.signingKey.publicKey, audience: SignatureAssertionClaims.audience)
         return try verifier.verify(assertion, as: SignatureAssertionClaims.self)
     }
 
@@ -33,10 +35,11 @@ import Testing
         let claims = try verify(fixture, response)
         #expect(claims.signerID == id)
         #expect(claims.clientCode == "ACME")
-        #expect(claims.boletas == [
-            SignedBoletaContent(number: 1041, contentHash: String(repeating: "0f", count: 32)),
-            SignedBoletaContent(number: 1042, contentHash: String(repeating: "a1", count: 32)),
-        ])
+        #expect(
+            claims.boletas == [
+                SignedBoletaContent(number: 1041, contentHash: String(repeating: "0f", count: 32)),
+                SignedBoletaContent(number: 1042, contentHash: String(repeating: "a1", count: 32)),
+            ])
         #expect(claims.expiresAt.timeIntervalSince(claims.issuedAt) == 120)
         let recorded = try fixture.service.context.pool.withConnection { connection in
             try connection.query("SELECT user_id FROM signature_assertion WHERE id = $1", claims.tokenID)
@@ -64,7 +67,8 @@ import Testing
         let fixture = try IdentityFixture()
         defer { fixture.stop() }
         let signer = try fixture.insertUser(email: "ana@acme.test", password: Self.password)
-        try fixture.insertUser(email: "tec@vendor.test", password: "technician pass phrase", client: nil, vendorRole: .technician)
+        try fixture.insertUser(
+            email: "tec@vendor.test", password: "technician pass phrase", client: nil, vendorRole: .technician)
         let (access, _) = try fixture.tokens("tec@vendor.test", "technician pass phrase")
 
         let response = try fixture.send(

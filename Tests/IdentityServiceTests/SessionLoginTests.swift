@@ -32,7 +32,8 @@ import Testing
         try fixture.identity.startup()
 
         let count = try fixture.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM app_user WHERE vendor_role = 'support'")[0].decode(Int.self, at: 0)
+            try connection.query("SELECT count(*) FROM app_user WHERE vendor_role = 'support'")[0].decode(
+                Int.self, at: 0)
         }
         #expect(count == 1)
     }

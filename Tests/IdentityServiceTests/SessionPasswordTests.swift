@@ -42,8 +42,9 @@ import Testing
 
         let events = try fixture.outboxEvents(PasswordChanged.self)
         #expect(events.map(\.data.userId) == [id])
-        #expect(try fixture.send("POST", "/sessions", json: ["email": "new@acme.test", "password": Self.initialPassword])
-            .status == 401)
+        #expect(
+            try fixture.send("POST", "/sessions", json: ["email": "new@acme.test", "password": Self.initialPassword])
+                .status == 401)
         _ = try fixture.logIn("new@acme.test", "amber kettle orbit")
     }
 

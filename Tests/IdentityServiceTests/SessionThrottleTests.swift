@@ -8,7 +8,8 @@ import Testing
 @Suite struct SessionThrottleTests {
     static let password = "lilac mountain river"
 
-    private func attempt(_ fixture: IdentityFixture, _ email: String, _ password: String) throws -> HTTPClient.Response {
+    private func attempt(_ fixture: IdentityFixture, _ email: String, _ password: String) throws -> HTTPClient.Response
+    {
         try fixture.send("POST", "/sessions", json: ["email": email, "password": password])
     }
 

@@ -33,7 +33,8 @@ struct StoredCredentials: Sendable {
 
     /// The credentials of the user with `id`, deleted or not.
     static func find(id: UUID, on connection: PostgresConnection) throws -> StoredCredentials? {
-        try connection.query("SELECT \(columns) FROM app_user WHERE id = $1", id).first.map(StoredCredentials.init(row:))
+        try connection.query("SELECT \(columns) FROM app_user WHERE id = $1", id).first.map(
+            StoredCredentials.init(row:))
     }
 }
 
@@ -62,7 +63,9 @@ extension IdentityService {
             stored, password: password, keys: LoginThrottle.Keys(email: stored.user.email, address: address))
     }
 
-    private func authenticate(_ stored: StoredCredentials?, password: String, keys: LoginThrottle.Keys) throws
+    private func authenticate(
+        _ stored: StoredCredentials?, password: String, keys: LoginThrottle.Keys
+    ) throws
         -> UserRecord
     {
         let throttle = LoginThrottle(pool: pool)

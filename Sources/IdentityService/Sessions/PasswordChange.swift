@@ -25,7 +25,8 @@ extension IdentityService {
         }
         if body.newPassword == body.currentPassword {
             throw HTTPError.invalid([
-                HTTPError.FieldError(field: "newPassword", message: "The new password must differ from the current one.")
+                HTTPError.FieldError(
+                    field: "newPassword", message: "The new password must differ from the current one.")
             ])
         }
 

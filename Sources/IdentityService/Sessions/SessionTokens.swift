@@ -46,12 +46,13 @@ enum RefreshTokens {
 
     /// The token whose hash matches `token`, locked for the rest of the transaction.
     static func findForUpdate(_ token: String, on connection: PostgresConnection) throws -> Stored? {
-        guard let row = try connection.query(
+        let rows = try connection.query(
             """
-            SELECT family_id, user_id, expires_at, used_at IS NOT NULL AS is_used, revoked_at IS NOT NULL AS is_revoked
+            SELECT family_id, user_id, expires_at, used_at IS NOT NULL AS is_used,
+                revoked_at IS NOT NULL AS is_revoked
             FROM refresh_token WHERE token_hash = $1 FOR UPDATE
-            """, hash(token)
-        ).first else { return nil }
+            """, hash(token))
+        guard let row = rows.first else { return nil }
         return Stored(
             familyID: try row.decode(UUID.self, "family_id"), userID: try row.decode(UUID.self, "user_id"),
             expiresAt: try row.decode(Date.self, "expires_at"), isUsed: try row.decode(Bool.self, "is_used"),
