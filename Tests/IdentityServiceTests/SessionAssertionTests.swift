@@ -79,6 +79,24 @@ import Testing
         #expect(try verify(fixture, response).signerID == signer)
     }
 
+    @Test func aSignerThatMustStillChangeItsPasswordCannotSignOnTheTechniciansScreen() throws {
+        let fixture = try IdentityFixture()
+        defer { fixture.stop() }
+        try fixture.insertUser(
+            email: "new@acme.test", password: Self.password, mustChangePassword: true,
+            initialPasswordExpiresAt: fixture.clock.now.addingTimeInterval(3600))
+        try fixture.insertUser(
+            email: "tec@vendor.test", password: "technician pass phrase", client: nil, vendorRole: .technician)
+        let (access, _) = try fixture.tokens("tec@vendor.test", "technician pass phrase")
+
+        let response = try fixture.send(
+            "POST", "/signature-assertions", token: access,
+            json: ["boletas": Self.boletas, "email": "new@acme.test", "password": Self.password])
+
+        #expect(response.status == 403)
+        #expect(try IdentityFixture.problemType(response) == "/problems/must-change-password")
+    }
+
     @Test func vendorStaffCannotSign() throws {
         let fixture = try IdentityFixture()
         defer { fixture.stop() }

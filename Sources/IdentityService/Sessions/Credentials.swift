@@ -105,7 +105,8 @@ extension IdentityService {
         }
     }
 
-    private func dummyHash() throws -> String {
+    /// The hash unknown e-mails are verified against; made on first use (``startup()`` makes it early).
+    func dummyHash() throws -> String {
         let key = hasher.limits.description
         if let hash = dummyHashes.withLock({ $0[key] }) { return hash }
         let hash = try hasher.hash(Sodium.randomToken())

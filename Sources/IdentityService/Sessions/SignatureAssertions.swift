@@ -43,6 +43,10 @@ extension IdentityService {
         guard let clientCode = signer.clientCode else {
             throw HTTPError.forbidden("Only users of a client sign boletas.")
         }
+        // Reachable only on the technician's screen: a caller's own token would not have got this far.
+        guard !signer.mustChangePassword else {
+            throw HTTPError.forbidden("The signer must choose its own password first.", code: .mustChangePassword)
+        }
 
         let now = clock()
         let claims = SignatureAssertionClaims(
