@@ -22,7 +22,7 @@ struct DirectoryUserTests {
         let ids = try [first, second].map {
             UUID(uuidString: try #require(try IdentityFixture.object($0)["id"] as? String))!
         }
-        let events = try fixture.outboxEvents(UserRegistered.self)
+        let events = try fixture.registrations()
         #expect(events.map(\.data.user.userId) == ids)
         var passwords: [String] = []
         for (event, id) in zip(events, ids) {
@@ -78,7 +78,7 @@ struct DirectoryUserTests {
         #expect(first.status == 201)
         #expect(inOtherClient.status == 409)
         #expect(change.status == 409)
-        #expect(try fixture.outboxEvents(UserRegistered.self).count == 1)
+        #expect(try fixture.registrations().count == 1)
     }
 
     static var invalidBodies: [(body: [String: Any], fields: Set<String>)] {
@@ -205,7 +205,7 @@ struct DirectoryUserTests {
         #expect(staff["vendorRole"] as? String == "technician")
         #expect(staff["clientCode"] == nil)
         #expect(staff["activeUntil"] == nil)
-        let event = try #require(try fixture.outboxEvents(UserRegistered.self).first)
+        let event = try #require(try fixture.registrations().first)
         #expect(event.data.user.vendorRole == .technician)
         #expect(event.data.sealedInitialPassword != nil)
     }

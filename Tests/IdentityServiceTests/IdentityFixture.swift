@@ -130,4 +130,9 @@ final class IdentityFixture: Sendable {
             ).map { try EventCoding.decoder().decode(EventEnvelope<Event>.self, from: try $0.decode(Data.self, at: 0)) }
         }
     }
+
+    /// The UserRegistered events of the outbox, less the first support account's made at start.
+    func registrations() throws -> [EventEnvelope<UserRegistered>] {
+        try outboxEvents(UserRegistered.self).filter { $0.data.user.email != Self.supportEmail }
+    }
 }
