@@ -11,10 +11,13 @@ import yaml
 DEPLOY = pathlib.Path(__file__).resolve().parent
 SERVICES = ["identity", "boleta", "approval", "mail"]
 # Set by deploy/local/services.sh itself rather than by an env file.
-SET_BY_SCRIPT = {"identity": {"JWT_PUBLIC_KEY", "JWT_SIGNING_KEY"}}
+SET_BY_SCRIPT = {
+    "identity": {"JWT_SIGNING_KEY", "MAIL_SEAL_PUBLIC_KEY", "BOOTSTRAP_SUPPORT_EMAIL", "BOOTSTRAP_SUPPORT_PASSWORD"},
+    "mail": {"MAIL_SEAL_SECRET_KEY"},
+}
 SCRIPT_DEFAULT = {"JWT_PUBLIC_KEY"}
 # Compose-only settings: what a container needs that the local defaults already provide.
-COMPOSE_ONLY = {"identity": {"BOOTSTRAP_SUPPORT_EMAIL", "BOOTSTRAP_SUPPORT_PASSWORD"}}
+COMPOSE_ONLY: dict[str, set[str]] = {}
 
 
 def read_env(path: pathlib.Path) -> dict[str, str]:

@@ -23,7 +23,7 @@ struct IdentityConfiguration: Sendable {
     init(environment: Environment = Environment()) throws {
         guard let seed = environment["JWT_SIGNING_KEY"] else {
             throw ConfigurationError(
-                variable: "JWT_SIGNING_KEY", problem: "is required; make one with identity-service generate-signing-key")
+                variable: "JWT_SIGNING_KEY", problem: "is required; make one with identity-service generate-keys")
         }
         do {
             signingKey = try Ed25519.PrivateKey(base64URLSeed: seed)

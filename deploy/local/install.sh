@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
     libpq-dev librabbitmq-dev libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev pkg-config
     postgresql rabbitmq-server amqp-tools
-    wrk curl python3 python3-pip
+    wrk curl jq python3 python3-pip
 )
 
 missing=()

@@ -44,5 +44,47 @@ for service in identity boleta approval mail; do
 done
 
 echo
+echo "Identity: the vendor registers client ABS and its people"
+identity="http://127.0.0.1:$(port_of identity)"
+state=${SUPPORT_STATE_DIR:-/tmp/support-local}
+support_email=$(sed -n 's/^BOOTSTRAP_SUPPORT_EMAIL=//p' "$state/support.env")
+support_password=$(sed -n 's/^BOOTSTRAP_SUPPORT_PASSWORD=//p' "$state/support.env")
+run=$(date +%s)
+
+# Sends METHOD PATH [JSON] with the support token; prints the body, fails unless the status is EXPECTED.
+call() {
+    local expected=$1 method=$2 path=$3 body=${4:-} status
+    status=$(curl -s -o "$state/last-body" -w '%{http_code}' -X "$method" "$identity$path" \
+        -H "Authorization: Bearer $(cat "$state/support.token" 2>/dev/null)" \
+        ${body:+-H 'Content-Type: application/json' --data "$body"})
+    cat "$state/last-body"
+    [[ " $expected " == *" $status "* ]] || { echo " (status $status, expected $expected)"; return 1; }
+}
+
+# Steps run in a subshell each, so the token is handed on through a file.
+log_in() {
+    curl -s -X POST "$identity/sessions" -H 'Content-Type: application/json' \
+        --data "$(jq -n --arg e "$support_email" --arg p "$support_password" '{email: $e, password: $p}')" |
+        jq -er .accessToken >"$state/support.token" || { echo "no token for $support_email"; return 1; }
+}
+step "vendor support logs in with the account made at first start" log_in
+step "support registers client ABS, A&D TESTE DA QUALIDADE LTDA (or finds it from an earlier run)" \
+    call "201 409" POST /clients '{"code":"ABS","name":"A&D TESTE DA QUALIDADE LTDA"}'
+step "support registers technician D51591 (or finds it from an earlier run)" call "201 409" POST /staff \
+    '{"code":"D51591","name":"Técnico Gonçalves","email":"d51591@vendor.local","role":"technician"}'
+step "support registers the manager of ABS, flagged on PAT 51502" call 201 POST /clients/ABS/users \
+    "{\"code\":\"M$run\",\"jobFunctionCode\":\"00\",\"jobTitle\":\"PRESIDENTE\",\"name\":\"João Araújo\",\"email\":\"joao.$run@abs.example\",\"isManager\":true,\"patNumber\":\"51502\"}"
+step "support registers the financial approver of ABS, flagged on PAT 51502" call 201 POST /clients/ABS/users \
+    "{\"code\":\"A$run\",\"name\":\"Márcia Conceição\",\"email\":\"marcia.$run@abs.example\",\"isApprover\":true,\"patNumber\":\"51502\"}"
+step "support registers a plain user of ABS" call 201 POST /clients/ABS/users \
+    "{\"code\":\"U$run\",\"name\":\"Zé Ninguém\",\"email\":\"ze.$run@abs.example\"}"
+users_listed() {
+    call 200 GET /clients/ABS/users >/dev/null &&
+        jq -e --arg r "$run" '[.items[] | select(.code | endswith($r))] | length == 3' "$state/last-body" >/dev/null
+}
+step "the users of ABS are listed with their activation dates" users_listed
+step "a request without a token is refused (401)" expect_status 401 "$identity/clients/ABS/users"
+
+echo
 echo "Summary: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,9 +3,9 @@
 #   services.sh start    build (release), start identity, boleta, approval and mail, wait until ready
 #   services.sh stop     stop the services this script started (SIGTERM, by their pids)
 #   services.sh status   show each service's /readyz
-# Each service gets deploy/local/env/common.env, then its own env file. The token signing key
-# is made once per state directory; Identity signs with it and the others verify with its
-# public half.
+# Each service gets deploy/local/env/common.env, then its own env file. The keys (token signing,
+# and the sealed-box pair for initial passwords) and the first support account's password are
+# made once per state directory, in keys.env and support.env there.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,12 +37,19 @@ start() {
     local bin
     bin=$(cd "$root" && swift build -c release --show-bin-path)
 
-    if [ ! -f "$state/jwt-signing.key" ]; then
-        "$bin/identity-service" generate-signing-key >"$state/jwt-signing.key"
+    if [ ! -f "$state/keys.env" ]; then
+        "$bin/identity-service" generate-keys >"$state/keys.env"
+        chmod 600 "$state/keys.env"
     fi
-    local signing_key public_key
-    signing_key=$(sed -n 's/^JWT_SIGNING_KEY=//p' "$state/jwt-signing.key")
-    public_key=$(sed -n 's/^JWT_PUBLIC_KEY=//p' "$state/jwt-signing.key")
+    if [ ! -f "$state/support.env" ]; then
+        printf 'BOOTSTRAP_SUPPORT_EMAIL=support@vendor.local\nBOOTSTRAP_SUPPORT_PASSWORD=%s\n' \
+            "$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" >"$state/support.env"
+        chmod 600 "$state/support.env"
+    fi
+    local keys support
+    keys=$(cat "$state/keys.env")
+    support=$(cat "$state/support.env")
+    value_of() { sed -n "s/^$1=//p" <<<"$2"; }
 
     for name in "${services[@]}"; do
         if [ -f "$state/$name.pid" ] && kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then
@@ -52,8 +59,14 @@ start() {
             set -a
             source "$root/deploy/local/env/common.env"
             source "$root/deploy/local/env/$name.env"
-            JWT_PUBLIC_KEY=$public_key
-            [ "$name" = identity ] && JWT_SIGNING_KEY=$signing_key
+            JWT_PUBLIC_KEY=$(value_of JWT_PUBLIC_KEY "$keys")
+            if [ "$name" = identity ]; then
+                JWT_SIGNING_KEY=$(value_of JWT_SIGNING_KEY "$keys")
+                MAIL_SEAL_PUBLIC_KEY=$(value_of MAIL_SEAL_PUBLIC_KEY "$keys")
+                BOOTSTRAP_SUPPORT_EMAIL=$(value_of BOOTSTRAP_SUPPORT_EMAIL "$support")
+                BOOTSTRAP_SUPPORT_PASSWORD=$(value_of BOOTSTRAP_SUPPORT_PASSWORD "$support")
+            fi
+            [ "$name" = mail ] && MAIL_SEAL_SECRET_KEY=$(value_of MAIL_SEAL_SECRET_KEY "$keys")
             set +a
             exec "$bin/$name-service" >>"$state/logs/$name.log" 2>&1
         ) &

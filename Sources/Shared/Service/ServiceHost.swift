@@ -36,9 +36,16 @@ public enum ServiceHost {
         ServiceRunner.blockTerminationSignals()
         let bootstrapLogger = Logger(label: name)
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "generate-signing-key" {
-            let key = Ed25519.PrivateKey.generate()
-            print("JWT_SIGNING_KEY=\(key.base64URLSeed)\nJWT_PUBLIC_KEY=\(key.publicKey.base64URL)")
+        if arguments.first == "generate-keys" {
+            let signing = Ed25519.PrivateKey.generate()
+            let seal = SealedBox.KeyPair.generate()
+            print(
+                """
+                JWT_SIGNING_KEY=\(signing.base64URLSeed)
+                JWT_PUBLIC_KEY=\(signing.publicKey.base64URL)
+                MAIL_SEAL_SECRET_KEY=\(Sodium.base64URLEncode(seal.secretKey))
+                MAIL_SEAL_PUBLIC_KEY=\(Sodium.base64URLEncode(seal.publicKey))
+                """)
             exit(0)
         }
         do {
