@@ -16,8 +16,8 @@ extension IdentityService {
         return client
     }
 
-    /// The user `id` if `principal` may see it: itself, a manager of its client, or vendor support
-    /// and management. Deleted users stay visible to vendor staff only, for their history (R12).
+    /// The user `id` if `principal` may see it: itself, a current manager of its client, or vendor
+    /// support and management. Deleted users stay visible to vendor staff only, for their history (R12).
     func visibleUser(
         _ id: UUID, seenBy principal: Principal, on connection: PostgresConnection, locking: Bool = false
     )
@@ -28,25 +28,34 @@ extension IdentityService {
         guard let user = found, principal.seesAllClients || !user.isDeleted else {
             throw HTTPError.notFound("No such user.")
         }
-        let isManagerOfUser = user.clientCode.map { principal.isManager(of: $0) } ?? false
-        guard principal.seesAllClients || principal.userID == user.id || isManagerOfUser else {
+        if principal.seesAllClients || principal.userID == user.id { return user }
+        guard let client = user.clientCode, try isCurrentManager(principal, of: client, on: connection) else {
             throw HTTPError.notFound("No such user.")
         }
         return user
     }
 
-    /// Throws 403 unless `principal` is, right now in the database, an active manager of `client`.
+    /// Whether `principal` is, right now in the database, an active manager of `client`.
     ///
     /// The token's flag is checked first; the database is asked too, because a flag removed or a
-    /// manager deactivated must stop its powers before its token expires.
-    func requireCurrentManager(_ principal: Principal, of client: String, on connection: PostgresConnection) throws {
-        guard principal.isManager(of: client) else { throw HTTPError.forbidden() }
-        let rows = try connection.query(
+    /// manager inactivated (R10) must stop its powers, reading its client's users included, before
+    /// its token expires or the other services learn of it.
+    func isCurrentManager(_ principal: Principal, of client: String, on connection: PostgresConnection) throws -> Bool {
+        guard principal.isManager(of: client) else { return false }
+        return try !connection.query(
             """
             SELECT 1 FROM app_user
             WHERE id = $1 AND client_code = $2 AND is_manager AND is_active AND deleted_at IS NULL
-            """, principal.userID, client)
-        guard !rows.isEmpty else { throw HTTPError.forbidden("Your manager powers are no longer in force.") }
+            """, principal.userID, client
+        ).isEmpty
+    }
+
+    /// Throws 403 unless `principal` is, right now in the database, an active manager of `client`.
+    func requireCurrentManager(_ principal: Principal, of client: String, on connection: PostgresConnection) throws {
+        guard principal.isManager(of: client) else { throw HTTPError.forbidden() }
+        guard try isCurrentManager(principal, of: client, on: connection) else {
+            throw HTTPError.forbidden("Your manager powers are no longer in force.")
+        }
     }
 
     /// Throws 403 unless `principal` is vendor support or a current manager of the client user `user`.

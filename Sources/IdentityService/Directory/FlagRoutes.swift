@@ -19,7 +19,10 @@ extension IdentityService {
             let principal = try Self.caller(of: request)
             let history = try service.pool.withConnection { connection -> [FlagChangeView] in
                 let user = try service.visibleUser(try request.userID(), seenBy: principal, on: connection)
-                let isManagerOfUser = user.clientCode.map { principal.isManager(of: $0) } ?? false
+                let isManagerOfUser =
+                    try user.clientCode.map {
+                        try service.isCurrentManager(principal, of: $0, on: connection)
+                    } ?? false
                 guard principal.seesAllClients || isManagerOfUser else { throw HTTPError.forbidden() }
                 return try connection.query(
                     """

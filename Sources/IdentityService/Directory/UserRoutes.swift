@@ -46,7 +46,8 @@ extension IdentityService {
         let principal = try Self.caller(of: request)
         let users = try pool.withConnection { connection in
             let client = try visibleClient(code, seenBy: principal, on: connection)
-            guard principal.seesAllClients || principal.isManager(of: client.code) else { throw HTTPError.forbidden() }
+            guard try principal.seesAllClients || isCurrentManager(principal, of: client.code, on: connection)
+            else { throw HTTPError.forbidden() }
             return try connection.query(
                 """
                 SELECT \(UserRecord.columns) FROM app_user
