@@ -34,8 +34,9 @@ let package = Package(
         .executableTarget(name: "ApprovalService", dependencies: ["Shared"]),
         .executableTarget(name: "MailService", dependencies: ["Shared"]),
         .executableTarget(name: "SupportBench", dependencies: ["Shared"]),
-        .testTarget(name: "SharedTests", dependencies: ["Shared"]),
-        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "Shared"]),
+        .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"]),
+        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "Shared", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,8 @@ struct IdentityService: Sendable {
     let clock: @Sendable () -> Date
 
     init(
-        context: ServiceContext, configuration: IdentityConfiguration, clock: @escaping @Sendable () -> Date = { Date() }
+        context: ServiceContext, configuration: IdentityConfiguration,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.context = context
         self.configuration = configuration

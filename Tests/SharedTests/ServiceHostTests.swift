@@ -1,54 +1,26 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Shared
 
 /// A whole service run in-process on a schema and exchange of its own, with a key to sign tokens.
 final class ServiceFixture: Sendable {
-    let schema = PostgresTestSupport.uniqueName("svctest")
-    let exchange: String
     let key = Ed25519.PrivateKey.generate()
-    let service: PreparedService
-    let client = HTTPClient(timeout: .seconds(10))
-    let logs = MemoryLogSink()
-    let baseURL: String
-    private let finished = DispatchSemaphore(value: 0)
+    let running: InProcessService
+
+    var schema: String { running.schema }
+    var exchange: String { running.exchange }
+    var service: PreparedService { running.service }
 
     init(handlers: [EventHandler] = []) throws {
-        exchange = "test." + schema
-        let environment = Environment([
-            "DATABASE_URL": PostgresTestSupport.url, "AMQP_URL": MessagingFixture.amqpURL, "HTTP_PORT": "0",
-            "EVENTS_EXCHANGE": exchange, "EVENT_RETRY_DELAYS_MS": "50", "JWT_PUBLIC_KEY": key.publicKey.base64URL,
-            "JWT_AUDIENCE": "support", "DECLARE_SYSTEM_TOPOLOGY": "false",
-        ])
-        let configuration = try ServiceConfiguration(name: schema, defaultPort: 0, environment: environment)
-        service = try ServiceHost.prepare(
-            configuration: configuration, logger: Logger(label: "test", level: .debug, sink: logs)
+        running = try InProcessService(
+            prefix: "svctest", environment: ["JWT_PUBLIC_KEY": key.publicKey.base64URL, "JWT_AUDIENCE": "support"]
         ) { _ in ServiceComponents(handlers: handlers) }
-        let runner = service.runner
-        let finished = finished
-        Thread {
-            _ = runner.run()
-            finished.signal()
-        }.start()
-        let server = service.server
-        guard eventually(timeout: .seconds(10), { server.port != nil }), let port = server.port else {
-            throw CommandFailure(command: "service", output: "the HTTP server did not start")
-        }
-        baseURL = "http://127.0.0.1:\(port)"
     }
 
     func stop() {
-        service.runner.stopSignal.stop()
-        finished.wait()
-        if let connection = try? AMQPConnection(settings: service.context.amqpSettings) {
-            try? connection.deleteQueue(schema + ".events")
-            try? connection.deleteQueue(schema + ".events.retry.50ms")
-            try? connection.deleteExchange(exchange)
-            connection.close()
-        }
-        _ = try? service.context.pool.withConnection { try $0.execute("DROP SCHEMA \(schema) CASCADE") }
-        service.context.pool.close()
+        running.stop()
     }
 
     /// A token for `role` (or a plain client user), signed with `key` (the service's own unless told).
@@ -66,18 +38,11 @@ final class ServiceFixture: Sendable {
 
     /// Publishes `event` on the service's exchange, as Identity would.
     func publish<Event: DomainEvent>(_ event: Event) throws {
-        let connection = try AMQPConnection(settings: service.context.amqpSettings)
-        defer { connection.close() }
-        let envelope = EventEnvelope(event, producer: "identity")
-        try AMQPPublisher(connection: connection).publish([
-            OutgoingMessage(
-                exchange: exchange, routingKey: Event.type, body: try EventCoding.encoder().encode(envelope),
-                messageID: envelope.id.uuidString)
-        ])
+        try running.publish(event, producer: "identity")
     }
 
     func send(_ method: String, _ path: String, token: String?) throws -> HTTPClient.Response {
-        try client.send(method, baseURL + path, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
+        try running.send(method, path, token: token)
     }
 }
 
