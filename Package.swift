@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "Shared", "TestSupport"]),
+        .testTarget(name: "BoletaServiceTests", dependencies: ["BoletaService", "Shared", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 import Shared
 
-ServiceHost.main(name: "boleta", defaultPort: 8082) { _ in
-    ServiceComponents()
+ServiceHost.main(name: "boleta", defaultPort: 8082) { context in
+    try BoletaService(context: context).components()
 }

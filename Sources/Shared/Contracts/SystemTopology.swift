@@ -9,13 +9,18 @@ public enum SystemTopology {
     /// The routing keys each service's queue (`<service>.events`) is bound to on the events exchange.
     public static let consumers: [String: [String]] = [
         "identity": revocation,
-        "boleta": revocation,
+        "boleta": revocation + directory,
         "approval": revocation,
         "mail": [
             ClientRegistered.type, ClientUpdated.type, UserRegistered.type, UserUpdated.type, UserFlagsChanged.type,
             UserDeleted.type, UserDeactivated.type, UserReactivated.type, PasswordChanged.type,
             InactivationWarningDue.type,
         ],
+    ]
+
+    /// The events of services that keep their own copy of Identity's clients and users.
+    static let directory = [
+        ClientRegistered.type, ClientUpdated.type, UserRegistered.type, UserUpdated.type, UserFlagsChanged.type,
     ]
 
     /// The events every service consumes to refuse the tokens of users no longer active.

@@ -1,0 +1,34 @@
+import Foundation
+import Shared
+
+/// Boleta: PAT intake, contracts and rates, boletas, signatures and the service report.
+///
+/// The endpoints and event handlers are added by extensions: `Directory/` (what Boleta keeps of
+/// Identity's clients and users), `Pats/` (PAT intake and listing) and `Recording/` (contracts,
+/// rates and boletas).
+struct BoletaService: Sendable {
+    let context: ServiceContext
+    /// The current time; tests set it.
+    let clock: @Sendable () -> Date
+
+    init(context: ServiceContext, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.context = context
+        self.clock = clock
+    }
+
+    var pool: PostgresPool { context.pool }
+    var outbox: Outbox { context.outbox }
+    var logger: Logger { context.logger }
+
+    /// What Boleta adds to the platform.
+    func components() throws -> ServiceComponents {
+        let service = self
+        return ServiceComponents(
+            migrations: BoletaMigrations.all,
+            handlers: directoryHandlers() + patHandlers(),
+            routes: { router in
+                service.addPatRoutes(to: &router)
+                service.addRecordingRoutes(to: &router)
+            })
+    }
+}

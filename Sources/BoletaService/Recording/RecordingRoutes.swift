@@ -1,0 +1,7 @@
+import Shared
+
+extension BoletaService {
+    /// Contracts, rates and boletas.
+    func addRecordingRoutes(to router: inout Router) {
+    }
+}
