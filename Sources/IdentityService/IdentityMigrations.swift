@@ -87,5 +87,10 @@ enum IdentityMigrations {
             );
             """
         ),
+        // An initial password works for one login only (R9): the session it opens is for choosing a password.
+        Migration(
+            version: 110, name: "initial_password_single_use",
+            sql: "ALTER TABLE app_user ADD COLUMN initial_password_used_at timestamptz"
+        ),
     ]
 }

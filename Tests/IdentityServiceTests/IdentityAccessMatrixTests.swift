@@ -155,6 +155,17 @@ struct IdentityAccessMatrixTests {
         MatrixEndpoint("DELETE", "/users/{id}", [204, 404, 403, 204, 404, 404, 404, 403, 404, 401]) { world, _ in
             MatrixRequest("/users/\(try world.freshUserOfABS())")
         },
+        MatrixEndpoint(
+            "POST", "/users/{id}/initial-password", "another user of ABS",
+            [202, 404, 403, 202, 404, 404, 404, 403, 404, 401]
+        ) { world, _ in
+            MatrixRequest("/users/\(try world.freshUserOfABS())/initial-password")
+        },
+        MatrixEndpoint(
+            "POST", "/users/{id}/initial-password", "oneself", [202, 403, 403, 403, 403, 403, 403, 403, 403, 401]
+        ) { _, caller in
+            MatrixRequest("/users/\(caller.id)/initial-password")
+        },
         MatrixEndpoint("PUT", "/users/{id}/flags", [200, 404, 403, 403, 404, 404, 404, 403, 404, 401]) { world, _ in
             MatrixRequest(
                 "/users/\(try world.freshUserOfABS())/flags",

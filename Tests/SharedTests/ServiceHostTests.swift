@@ -161,8 +161,8 @@ struct ServiceHostTests {
 
 struct SystemTopologyTests {
     @Test(arguments: [
-        ClientRegistered.type, ClientUpdated.type, UserRegistered.type, UserUpdated.type, UserFlagsChanged.type,
-        UserDeleted.type, UserDeactivated.type, UserReactivated.type, PasswordChanged.type,
+        ClientRegistered.type, ClientUpdated.type, UserRegistered.type, InitialPasswordIssued.type, UserUpdated.type,
+        UserFlagsChanged.type, UserDeleted.type, UserDeactivated.type, UserReactivated.type, PasswordChanged.type,
         InactivationWarningDue.type,
     ])
     func everyEventTypeHasAConsumingService(type: String) {

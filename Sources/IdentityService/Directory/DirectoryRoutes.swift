@@ -7,6 +7,7 @@ extension IdentityService {
             addClientRoutes(to: &router)
             addRegistrationRoutes(to: &router)
             addUserRoutes(to: &router)
+            addInitialPasswordRoutes(to: &router)
             addFlagRoutes(to: &router)
             addActivationRoutes(to: &router)
         }

@@ -18,28 +18,6 @@ struct UserRegistrationBody: Decodable, Sendable {
     var role: String?
 }
 
-/// A new account's initial password (R9): random, shown to nobody but the mail it is sealed to.
-enum InitialPassword {
-    /// Letters and digits that cannot be mistaken for one another (no 0/O, 1/l/I).
-    static let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".utf8)
-    /// 16 characters of 55 give about 92 bits.
-    static let length = 16
-
-    /// A new random password, as bytes so that the caller can wipe it after use.
-    static func generate() -> [UInt8] {
-        // Rejection sampling keeps every character equally likely: bytes beyond the last whole
-        // multiple of the alphabet's size are drawn again.
-        let limit = 256 - 256 % alphabet.count
-        var password: [UInt8] = []
-        while password.count < length {
-            for byte in Sodium.randomBytes(length * 2) where Int(byte) < limit && password.count < length {
-                password.append(alphabet[Int(byte) % alphabet.count])
-            }
-        }
-        return password
-    }
-}
-
 extension IdentityService {
     /// Registers a client user or a vendor staff member with a sealed initial password.
     func addRegistrationRoutes(to router: inout Router) {
@@ -131,17 +109,11 @@ extension IdentityService {
         guard let code = fields.code, let name = fields.name, let email = fields.email else {
             throw HTTPError.invalid([], detail: "Some required fields are missing.")
         }
-        guard let mailKey = configuration.mailSealPublicKey else {
-            throw HTTPError.notReady("No mail key is configured (MAIL_SEAL_PUBLIC_KEY) to send initial passwords with.")
-        }
+        let mailKey = try initialPasswordMailKey()
         if try UserQueries.find(email: email, on: connection) != nil {
             throw HTTPError.conflict("Another user has the e-mail address \(email).")
         }
-        var password = InitialPassword.generate()
-        defer { Sodium.zero(&password) }
-        let hash = try hasher.hash(String(decoding: password, as: UTF8.self))
-        let sealed = Sodium.base64URLEncode(try SealedBox.seal(password, to: mailKey))
-        let expiresAt = clock().addingTimeInterval(Double(configuration.initialPasswordLifetime.components.seconds))
+        let initial = try newInitialPassword(sealedTo: mailKey)
         // Staff have no activation cycle; a client user is active for one cycle from today, in its zone.
         let today = client.map { PostgresDate(clock(), in: $0.zone) }
 
@@ -157,13 +129,14 @@ extension IdentityService {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true, $14, $15::date + $16::int)
                     RETURNING \(UserRecord.columns)
                     """, UUID(), client?.code, role?.rawValue, code, fields.jobFunctionCode, fields.jobTitle, name,
-                    email, fields.birthday, fields.phone, isManager, isApprover, hash, expiresAt, today,
+                    email, fields.birthday, fields.phone, isManager, isApprover, initial.hash, initial.expiresAt, today,
                     configuration.activationCycleDays)[0])
         } catch let error as PostgresError where error.isUniqueViolation {
             throw HTTPError.conflict("A user with code \(code) or e-mail \(email) exists already.")
         }
         try outbox.append(
-            UserRegistered(user: user.summary, sealedInitialPassword: sealed, initialPasswordExpiresAt: expiresAt),
+            UserRegistered(
+                user: user.summary, sealedInitialPassword: initial.sealed, initialPasswordExpiresAt: initial.expiresAt),
             clientCode: user.clientCode, on: connection)
         return user
     }

@@ -9,19 +9,28 @@ struct StoredCredentials: Sendable {
     var passwordHash: String?
     /// When the initial password stops working, while the user has not chosen its own.
     var initialPasswordExpiresAt: Date?
+    /// When the one login an initial password allows took place; `nil` while it has not.
+    var initialPasswordUsedAt: Date?
 
-    private static let columns = UserRecord.columns + ", password_hash, initial_password_expires_at"
+    private static let columns =
+        UserRecord.columns + ", password_hash, initial_password_expires_at, initial_password_used_at"
 
     init(row: PostgresRow) throws {
         user = try UserRecord(row: row)
         passwordHash = try row.decode(String?.self, "password_hash")
         initialPasswordExpiresAt = try row.decode(Date?.self, "initial_password_expires_at")
+        initialPasswordUsedAt = try row.decode(Date?.self, "initial_password_used_at")
     }
 
     /// Whether the user still logs in with an initial password that has expired (R9).
     func initialPasswordHasExpired(at now: Date) -> Bool {
         guard user.mustChangePassword, let expiry = initialPasswordExpiresAt else { return false }
         return expiry <= now
+    }
+
+    /// Whether the user still has an initial password that has already opened its one session (R9).
+    var initialPasswordWasUsed: Bool {
+        user.mustChangePassword && initialPasswordUsedAt != nil
     }
 
     /// The credentials of the user (not deleted) whose e-mail is `email`, compared without regard to case.
@@ -46,25 +55,31 @@ extension IdentityService {
     /// Proves that `password` is the password of the user `email` names, as a login does.
     ///
     /// Throttled per account and per address (see ``LoginThrottle``); an unknown e-mail, a wrong
-    /// password and a user that may not log in all throw the same ``SessionError``.
+    /// password, a user that may not log in and an initial password already used all throw the
+    /// same ``SessionError``.
     /// - Returns: the user, which may act.
     func authenticate(email: String, password: String, from address: String) throws -> UserRecord {
         let stored = try pool.withConnection { try StoredCredentials.find(email: email, on: $0) }
         return try authenticate(
-            stored, password: password, keys: LoginThrottle.Keys(email: email, address: address))
+            stored, password: password, keys: LoginThrottle.Keys(email: email, address: address),
+            acceptsUsedInitialPassword: false)
     }
 
     /// Proves that `password` is the password of the user `id`, for a user who is already
     /// logged in and re-types it; throttled like a login.
+    ///
+    /// An initial password already used is accepted here: the session its one login opened is
+    /// how the user replaces it, and that session allows nothing else.
     func authenticate(userID id: UUID, password: String, from address: String) throws -> UserRecord {
         let stored = try pool.withConnection { try StoredCredentials.find(id: id, on: $0) }
         guard let stored else { throw SessionError(code: .invalidCredentials, message: "the user no longer exists") }
         return try authenticate(
-            stored, password: password, keys: LoginThrottle.Keys(email: stored.user.email, address: address))
+            stored, password: password, keys: LoginThrottle.Keys(email: stored.user.email, address: address),
+            acceptsUsedInitialPassword: true)
     }
 
     private func authenticate(
-        _ stored: StoredCredentials?, password: String, keys: LoginThrottle.Keys
+        _ stored: StoredCredentials?, password: String, keys: LoginThrottle.Keys, acceptsUsedInitialPassword: Bool
     ) throws
         -> UserRecord
     {
@@ -90,6 +105,9 @@ extension IdentityService {
         }
         guard !stored.initialPasswordHasExpired(at: now) else {
             throw SessionError(code: .invalidCredentials, message: "the initial password has expired")
+        }
+        guard acceptsUsedInitialPassword || !stored.initialPasswordWasUsed else {
+            throw SessionError(code: .invalidCredentials, message: "the initial password was used already")
         }
         if let hash = stored.passwordHash, hasher.needsRehash(hash) {
             try rehash(password, of: stored.user.id)

@@ -36,7 +36,7 @@ extension IdentityService {
             try connection.execute(
                 """
                 UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = $3,
-                    initial_password_expires_at = NULL, updated_at = $3
+                    initial_password_expires_at = NULL, initial_password_used_at = NULL, updated_at = $3
                 WHERE id = $1
                 """, user.id, hash, now)
             try RefreshTokens.revokeAll(userID: user.id, now: now, on: connection)

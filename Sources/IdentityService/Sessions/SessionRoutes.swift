@@ -42,7 +42,20 @@ extension IdentityService {
         let body = try request.decode(LoginRequest.self)
         let user = try authenticate(email: body.email, password: body.password, from: request.remoteAddress)
         let now = clock()
-        let tokens = try pool.withConnection { try issueTokens(for: user, now: now, on: $0) }
+        let tokens = try pool.withTransaction { connection -> SessionTokens in
+            if user.mustChangePassword {
+                // The initial password opens one session only (R9); of two logins racing with it, one wins.
+                let claimed = try connection.execute(
+                    """
+                    UPDATE app_user SET initial_password_used_at = $2
+                    WHERE id = $1 AND must_change_password AND initial_password_used_at IS NULL
+                    """, user.id, now)
+                guard claimed == 1 else {
+                    throw SessionError(code: .invalidCredentials, message: "the initial password was used already")
+                }
+            }
+            return try issueTokens(for: user, now: now, on: connection)
+        }
         request.logger.debug("User logged in", metadata: ["user.id": user.id.uuidString])
         return try .json(tokens)
     }

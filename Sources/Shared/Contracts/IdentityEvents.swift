@@ -86,6 +86,26 @@ public struct UserRegistered: DomainEvent {
     }
 }
 
+/// A user was given a new initial password (R9), because its first one expired, was used
+/// without being changed, or never arrived; Mail sends it as a new welcome e-mail.
+///
+/// The password travels sealed to Mail's public key, as in ``UserRegistered``.
+public struct InitialPasswordIssued: DomainEvent {
+    public static let type = "identity.user.initial-password-issued"
+    public static let version = 1
+    public var user: UserSummary
+    /// The new initial password sealed to Mail's public key, base64url.
+    public var sealedInitialPassword: String?
+    /// When the new initial password stops working.
+    public var initialPasswordExpiresAt: Date?
+
+    public init(user: UserSummary, sealedInitialPassword: String?, initialPasswordExpiresAt: Date?) {
+        self.user = user
+        self.sealedInitialPassword = sealedInitialPassword
+        self.initialPasswordExpiresAt = initialPasswordExpiresAt
+    }
+}
+
 /// A user's own data (name, e-mail, phone...) changed.
 public struct UserUpdated: DomainEvent {
     public static let type = "identity.user.updated"

@@ -12,9 +12,9 @@ public enum SystemTopology {
         "boleta": revocation + directory,
         "approval": revocation,
         "mail": [
-            ClientRegistered.type, ClientUpdated.type, UserRegistered.type, UserUpdated.type, UserFlagsChanged.type,
-            UserDeleted.type, UserDeactivated.type, UserReactivated.type, PasswordChanged.type,
-            InactivationWarningDue.type,
+            ClientRegistered.type, ClientUpdated.type, UserRegistered.type, InitialPasswordIssued.type,
+            UserUpdated.type, UserFlagsChanged.type, UserDeleted.type, UserDeactivated.type, UserReactivated.type,
+            PasswordChanged.type, InactivationWarningDue.type,
         ],
     ]
 
