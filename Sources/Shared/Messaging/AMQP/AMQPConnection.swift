@@ -46,7 +46,7 @@ public final class AMQPConnection {
             }
             throw error
         }
-        self.logger.info("AMQP connection opened")
+        self.logger.debug("AMQP connection opened")
     }
 
     /// Connects to `url` (`amqp://user:password@host:port/vhost`) with the default timeouts and heartbeat.
@@ -122,7 +122,7 @@ public final class AMQPConnection {
             logger.debug("AMQP connection did not close cleanly")
         }
         amqp_destroy_connection(state)
-        logger.info("AMQP connection closed")
+        logger.debug("AMQP connection closed")
     }
 
     /// Opens the channel unless it is open; fails if the connection is gone.
