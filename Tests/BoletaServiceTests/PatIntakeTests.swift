@@ -76,12 +76,13 @@ struct PatIntakeTests {
             Data("not json".utf8),
             try Support.envelope(PatOpened.type, Support.pat("P-4d", changes: ["contact": ["name": "No code"]])),
             try Support.envelope(PatOpened.type, Support.pat("P-4e", revision: 0)),
+            try Support.envelope(PatOpened.type, Support.pat("P-4g"), clientCode: "XYZ"),
             try Support.envelope(PatOpened.type, Support.pat("P-4f")),
         ]
         try Support.publish(bodies, routingKey: PatOpened.type, to: fixture)
         #expect(
             try Support.eventually {
-                try Support.parkedReasons(fixture).count == 6 && Support.pats(fixture)["P-4f"] != nil
+                try Support.parkedReasons(fixture).count == 7 && Support.pats(fixture)["P-4f"] != nil
             })
         let reasons = try Support.parkedReasons(fixture)
         #expect(reasons.contains("field data.number is missing"))
@@ -90,6 +91,7 @@ struct PatIntakeTests {
         #expect(reasons.contains { $0.hasPrefix("not an event envelope") })
         #expect(reasons.contains("field data.contact.code is missing"))
         #expect(reasons.contains("field data.revision is 0, less than 1"))
+        #expect(reasons.contains("field clientCode is XYZ, not data.clientCode ABS"))
         #expect(try Support.pats(fixture).keys.sorted() == ["P-4f"])
     }
 
@@ -111,5 +113,28 @@ struct PatIntakeTests {
         let later = Support.user(code: "002")
         try fixture.running.publish(Support.registration(later))
         #expect(try Support.eventually { try Support.pats(fixture)["P-5b"]?.contactUserID == later.userId })
+    }
+
+    @Test func aPatEventEncodesTheWholePatAsItsDataAndDecodesBack() throws {
+        let pat = PatDetails(
+            number: "P-6", clientCode: "ABS", contact: .init(code: "001"), nature: "question", system: "Folha",
+            priority: "low", description: "How?", status: "open", revision: 4,
+            updatedAt: Date(timeIntervalSince1970: 1_772_456_700))
+        let body = try EventCoding.encoder().encode(EventEnvelope(PatClosed(pat: pat), producer: "helpdesk"))
+        let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let data = try #require(json["data"] as? [String: Any])
+        #expect(data["number"] as? String == "P-6")
+        #expect(data["revision"] as? Int == 4)
+        #expect(data["pat"] == nil)
+        let decoded = try EventCoding.decoder().decode(EventEnvelope<PatClosed>.self, from: body)
+        #expect(decoded.data.pat == pat)
+        #expect(decoded.type == "pat.closed")
+    }
+
+    @Test func aPatWithoutAttachmentsDecodesWithNone() throws {
+        let body = try Support.envelope(PatUpdated.type, Support.pat("P-7", changes: ["attachments": NSNull()]))
+        let decoded = try EventCoding.decoder().decode(EventEnvelope<PatUpdated>.self, from: body)
+        #expect(decoded.data.pat.attachments.isEmpty)
+        #expect(decoded.data.pat.contact.name == "Maria Souza")
     }
 }

@@ -40,10 +40,12 @@ enum PatTestSupport {
     }
 
     /// The envelope of a PAT event around `data`, as JSON.
-    static func envelope(_ type: String, _ data: [String: Any], id: UUID = UUID()) throws -> Data {
+    static func envelope(
+        _ type: String, _ data: [String: Any], id: UUID = UUID(), clientCode: String? = nil
+    ) throws -> Data {
         let envelope: [String: Any] = [
             "id": id.uuidString.lowercased(), "type": type, "version": 1, "occurredAt": "2026-03-02T13:05:00.000Z",
-            "producer": "helpdesk", "clientCode": (data["clientCode"] as? String) ?? "ABS", "data": data,
+            "producer": "helpdesk", "clientCode": clientCode ?? (data["clientCode"] as? String) ?? "ABS", "data": data,
         ]
         return try JSONSerialization.data(withJSONObject: envelope)
     }

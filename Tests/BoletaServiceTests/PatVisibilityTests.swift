@@ -132,4 +132,20 @@ struct PatVisibilityTests {
         #expect(try world.status("/pats", token: nil) == 401)
         #expect(try world.status("/pats/ABS-1", token: nil) == 401)
     }
+
+    @Test func aManagerWhoseFlagWasRemovedSeesOnlyItsOwnPatsBeforeItsTokenExpires() throws {
+        let world = try World()
+        defer { world.fixture.stop() }
+        let token = try world.token(world.carol)
+        var demoted = world.carol
+        demoted.isManager = false
+        try world.fixture.running.publish(UserFlagsChanged(user: demoted, patNumber: "P-0"))
+        let pool = world.fixture.service.context.pool
+        #expect(
+            try Support.eventually {
+                try pool.withConnection { try KnownUsers.find(id: demoted.userId, on: $0) }?.isManager == false
+            })
+        #expect(try world.numbers("/pats", token: token).isEmpty)
+        #expect(try world.status("/pats/ABS-1", token: token) == 404)
+    }
 }
