@@ -21,10 +21,13 @@ struct ContractTests {
         #expect(asText.status == 201, "\(asText.text)")
         let asNumber = try world.fixture.send(
             "POST", "/contracts/\(id)/services", token: support,
-            json: ["serviceCode": "HN", "description": "Hora noturna", "hourlyRate": 1234567.89, "validFrom": "2007-01-01"])
+            json: [
+                "serviceCode": "HN", "description": "Hora noturna", "hourlyRate": 1234567.89, "validFrom": "2007-01-01",
+            ])
         #expect(asNumber.status == 201, "\(asNumber.text)")
         let rates = try world.sql(
-            "SELECT hourly_rate::text FROM contract_service WHERE contract_id = $1 ORDER BY service_code", UUID(uuidString: id)!
+            "SELECT hourly_rate::text FROM contract_service WHERE contract_id = $1 ORDER BY service_code",
+            UUID(uuidString: id)!
         ).map { try $0.decode(String.self, at: 0) }
         #expect(rates == ["1234567.89", "0.10"])
         let services = try world.json(asNumber)["services"] as? [[String: Any]]
@@ -52,8 +55,10 @@ struct ContractTests {
         }
         let backwards = try world.fixture.send(
             "POST", path, token: support,
-            json: ["serviceCode": "HQ", "description": "x", "hourlyRate": "1", "validFrom": "2006-02-01",
-                "validUntil": "2006-01-01"])
+            json: [
+                "serviceCode": "HQ", "description": "x", "hourlyRate": "1", "validFrom": "2006-02-01",
+                "validUntil": "2006-01-01",
+            ])
         #expect(try world.invalidFields(backwards) == ["validUntil"])
         let again = try world.fixture.send(
             "POST", path, token: support,

@@ -30,6 +30,26 @@ struct RecordingLifecycleTests {
         #expect(try world.invalidFields(invalid) == ["entries"])
     }
 
+    @Test func theStoredHashIsTheHashOfTheBoletaAsReadBack() throws {
+        let world = try RecordingWorld()
+        defer { world.stop() }
+        let entries = [
+            RecordingWorld.entry("13:05", "17:45", overtime: "fifty"), RecordingWorld.entry("08:00", "12:00"),
+        ]
+        let recorded = try world.record(world.body(entries: entries, ["observations": "Nota fiscal / ICMS"]))
+        let number = try #require(recorded["number"] as? Int64)
+        let record = try #require(
+            try world.fixture.service.context.pool.withConnection {
+                try world.fixture.boleta.loadBoleta(number, on: $0)
+            })
+        let recomputed = CanonicalBoleta(number: number, draft: record.draft, technicianUserID: world.technician)
+        #expect(try recomputed.hash() == recorded["contentHash"] as? String)
+        #expect(record.draft.entries.map(\.start) == [785, 480])
+        let shown = try world.json(world.fixture.send("GET", "/boletas/\(number)", token: try world.technicianToken()))
+        #expect(shown["contentHash"] as? String == recorded["contentHash"] as? String)
+        #expect(shown["amount"] as? String == recorded["amount"] as? String)
+    }
+
     @Test func anotherTechnicianNeitherSeesNorChangesNorDeletesTheBoleta() throws {
         let world = try RecordingWorld()
         defer { world.stop() }
@@ -82,7 +102,8 @@ struct RecordingLifecycleTests {
         let token = try world.technicianToken()
         #expect(try world.fixture.send("DELETE", "/boletas/\(number)", token: token).status == 204)
         #expect(try world.fixture.send("GET", "/boletas/\(number)", token: token).status == 404)
-        #expect(try world.sql("SELECT count(*) FROM boleta WHERE deleted_at IS NOT NULL")[0].decode(Int.self, at: 0) == 1)
+        #expect(
+            try world.sql("SELECT count(*) FROM boleta WHERE deleted_at IS NOT NULL")[0].decode(Int.self, at: 0) == 1)
         #expect(try world.fixture.running.outboxEvents(BoletaDeleted.self).map(\.data.number) == [number])
     }
 

@@ -1,9 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import BoletaService
 @testable import Shared
-import TestSupport
 
 /// Boleta with client ABS known, its people, technician D51591 and a contract covering one service,
 /// as the seed has them.

@@ -133,9 +133,11 @@ struct RecordingTests {
         let inactive = try world.fixture.send("POST", "/boletas", token: token, json: world.body())
         #expect(try world.invalidFields(inactive) == ["contactUserId"])
         try world.sql("UPDATE known_user SET is_active = true WHERE id = $1", world.contact)
-        let beforeContract = try world.fixture.send("POST", "/boletas", token: token, json: world.body(workDate: "2005-12-31"))
+        let beforeContract = try world.fixture.send(
+            "POST", "/boletas", token: token, json: world.body(workDate: "2005-12-31"))
         #expect(try world.invalidFields(beforeContract) == ["contractId"])
-        let unknownService = try world.fixture.send("POST", "/boletas", token: token, json: world.body(["serviceCode": "XX"]))
+        let unknownService = try world.fixture.send(
+            "POST", "/boletas", token: token, json: world.body(["serviceCode": "XX"]))
         #expect(try world.invalidFields(unknownService) == ["serviceCode"])
         try world.sql("UPDATE contract_service SET valid_until = '2006-11-30'")
         let expiredRate = try world.fixture.send("POST", "/boletas", token: token, json: world.body())
@@ -153,11 +155,14 @@ struct RecordingTests {
     }
 
     @Test func theHashIsStableAndChangesWithAnythingTheSignerSees() throws {
-        let base = try BoletaDraft(JSONCoding.decode(BoletaBody.self, from: JSONSerialization.data(withJSONObject: [
-            "clientCode": "ABS", "workDate": "2006-12-02", "contractId": UUID().uuidString, "serviceCode": "HP",
-            "contactUserId": UUID().uuidString, "approverUserId": UUID().uuidString, "nature": "billed",
-            "patNumber": "51507", "observations": "", "entries": [RecordingWorld.entry("08:00", "09:30")],
-        ])))
+        let base = try BoletaDraft(
+            JSONCoding.decode(
+                BoletaBody.self,
+                from: JSONSerialization.data(withJSONObject: [
+                    "clientCode": "ABS", "workDate": "2006-12-02", "contractId": UUID().uuidString, "serviceCode": "HP",
+                    "contactUserId": UUID().uuidString, "approverUserId": UUID().uuidString, "nature": "billed",
+                    "patNumber": "51507", "observations": "", "entries": [RecordingWorld.entry("08:00", "09:30")],
+                ])))
         var draft = base
         draft.hourlyRate = Decimal(string: "123.45")!
         let technician = UUID()
@@ -165,7 +170,8 @@ struct RecordingTests {
         #expect(try CanonicalBoleta(number: 1, draft: draft, technicianUserID: technician).hash() == hash)
         #expect(hash.count == 64)
         var changes: [(String, (inout BoletaDraft) -> Void)] = [
-            ("client", { $0.clientCode = "XYZ" }), ("date", { $0.workDate = PostgresDate(year: 2006, month: 12, day: 3) }),
+            ("client", { $0.clientCode = "XYZ" }),
+            ("date", { $0.workDate = PostgresDate(year: 2006, month: 12, day: 3) }),
             ("contract", { $0.contractID = UUID() }), ("service", { $0.serviceCode = "HQ" }),
             ("description", { $0.serviceDescription = "Other" }), ("contact", { $0.contactUserID = UUID() }),
             ("approver", { $0.approverUserID = UUID() }), ("pat", { $0.patNumber = nil }),
@@ -175,11 +181,13 @@ struct RecordingTests {
             ("history", { $0.entries[0].history += "." }), ("overtime", { $0.entries[0].overtime = .fifty }),
             ("entry pat", { $0.entries[0].patNumber = "51590" }),
         ]
-        changes.append(("entries", { $0.entries.append(TimeEntry(start: 600, end: 660, history: "x", overtime: .none)) }))
+        changes.append(
+            ("entries", { $0.entries.append(TimeEntry(start: 600, end: 660, history: "x", overtime: .none)) }))
         for (name, change) in changes {
             var changed = draft
             change(&changed)
-            #expect(try CanonicalBoleta(number: 1, draft: changed, technicianUserID: technician).hash() != hash, "\(name)")
+            #expect(
+                try CanonicalBoleta(number: 1, draft: changed, technicianUserID: technician).hash() != hash, "\(name)")
         }
         #expect(try CanonicalBoleta(number: 2, draft: draft, technicianUserID: technician).hash() != hash)
         #expect(try CanonicalBoleta(number: 1, draft: draft, technicianUserID: UUID()).hash() != hash)

@@ -155,7 +155,8 @@ struct BoletaDraft: Sendable {
             }
             let patNumber = optionalText(body.patNumber, path + ".patNumber", &errors)
             if let start, let end, end > start, let history, let overtime {
-                let entry = TimeEntry(start: start, end: end, patNumber: patNumber, history: history, overtime: overtime)
+                let entry = TimeEntry(
+                    start: start, end: end, patNumber: patNumber, history: history, overtime: overtime)
                 entries.append((index, entry))
             }
         }

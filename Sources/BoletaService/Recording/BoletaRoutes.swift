@@ -96,7 +96,10 @@ extension BoletaService {
             let reason = errors.required(body.reason, "reason", maxLength: 2000)
             if let replacement = body.replacementNumber {
                 let found = try connection.query(
-                    "SELECT 1 FROM boleta WHERE number = $1 AND client_code = $2 AND deleted_at IS NULL AND number <> $3",
+                    """
+                    SELECT 1 FROM boleta
+                    WHERE number = $1 AND client_code = $2 AND deleted_at IS NULL AND number <> $3
+                    """,
                     replacement, record.draft.clientCode, number)
                 if found.isEmpty { errors.add("replacementNumber", "must be another boleta of the same client") }
             }
@@ -126,7 +129,9 @@ extension BoletaService {
     /// Boleta `number`, locked, when `principal` recorded it and it is not signed yet.
     ///
     /// 404 when the principal may not see it (another technician), 409 once it is signed or cancelled (R18).
-    private func recordedBy(_ principal: Principal, _ number: Int64, on connection: PostgresConnection) throws
+    private func recordedBy(
+        _ principal: Principal, _ number: Int64, on connection: PostgresConnection
+    ) throws
         -> BoletaRecord
     {
         guard let record = try loadBoleta(number, forUpdate: true, on: connection), Self.sees(principal, record)

@@ -7,11 +7,11 @@ enum RecordingMigrations {
         Migration(
             version: 111, name: "boleta_service_description_and_replacement",
             sql: """
-            -- The service's description as recorded, since it is part of what the signer sees and hashed.
-            ALTER TABLE boleta ADD COLUMN service_description text NOT NULL DEFAULT '';
-            -- The boleta that replaces a cancelled one, when support names it.
-            ALTER TABLE boleta ADD COLUMN replacement_number bigint REFERENCES boleta (number);
-            """
+                -- The service's description as recorded, since it is part of what the signer sees and hashed.
+                ALTER TABLE boleta ADD COLUMN service_description text NOT NULL DEFAULT '';
+                -- The boleta that replaces a cancelled one, when support names it.
+                ALTER TABLE boleta ADD COLUMN replacement_number bigint REFERENCES boleta (number);
+                """
         )
     ]
 }
@@ -100,7 +100,9 @@ extension BoletaService {
     }
 
     /// Stores a new boleta with the next number; returns it as stored.
-    func insertBoleta(_ draft: BoletaDraft, technician: UUID, on connection: PostgresConnection) throws
+    func insertBoleta(
+        _ draft: BoletaDraft, technician: UUID, on connection: PostgresConnection
+    ) throws
         -> BoletaRecord
     {
         let number = try connection.query("SELECT nextval('boleta_number') AS number")[0].decode(Int64.self, "number")
@@ -122,7 +124,9 @@ extension BoletaService {
     }
 
     /// Replaces the content of unsigned boleta `record` with `draft`: a new hash and the next revision.
-    func updateBoleta(_ record: BoletaRecord, with draft: BoletaDraft, on connection: PostgresConnection) throws
+    func updateBoleta(
+        _ record: BoletaRecord, with draft: BoletaDraft, on connection: PostgresConnection
+    ) throws
         -> BoletaRecord
     {
         let hash = try CanonicalBoleta(number: record.number, draft: draft, technicianUserID: record.technicianUserID)
@@ -161,7 +165,9 @@ extension BoletaService {
     }
 
     /// Boleta `number` unless deleted; locked for the transaction when `forUpdate`.
-    func loadBoleta(_ number: Int64, forUpdate: Bool = false, on connection: PostgresConnection) throws
+    func loadBoleta(
+        _ number: Int64, forUpdate: Bool = false, on connection: PostgresConnection
+    ) throws
         -> BoletaRecord?
     {
         guard
@@ -202,7 +208,8 @@ extension BoletaService {
             replacesNumber: try row.decode(Int64?.self, "replaces_number"), entries: entries,
             hourlyRate: try row.decode(Decimal.self, "hourly_rate"))
         return BoletaRecord(
-            number: number, revision: try row.decode(Int.self, "revision"), status: try row.decode(String.self, "status"),
+            number: number, revision: try row.decode(Int.self, "revision"),
+            status: try row.decode(String.self, "status"),
             draft: draft, technicianUserID: try row.decode(UUID.self, "technician_user_id"),
             amount: try row.decode(Decimal.self, "amount"), contentHash: try row.decode(String.self, "content_hash"),
             cancelReason: try row.decode(String?.self, "cancel_reason"),

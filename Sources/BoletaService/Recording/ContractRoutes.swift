@@ -143,7 +143,9 @@ extension BoletaService {
     }
 
     /// The contracts of `clientCode` (only contract `id` when given) with their services.
-    private func contracts(of clientCode: String, id: UUID?, on connection: PostgresConnection) throws
+    private func contracts(
+        of clientCode: String, id: UUID?, on connection: PostgresConnection
+    ) throws
         -> [ContractView]
     {
         let rows = try connection.query(
