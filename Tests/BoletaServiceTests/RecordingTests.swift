@@ -73,6 +73,12 @@ struct RecordingTests {
         #expect(stored == amount)
     }
 
+    @Test(arguments: [BoletaRecorded.type, BoletaChanged.type, BoletaDeleted.type, BoletaCancelled.type])
+    func mailAndApprovalFollowEveryBoletaEvent(type: String) {
+        #expect(SystemTopology.consumers["mail"]?.contains(type) == true)
+        #expect(SystemTopology.consumers["approval"]?.contains(type) == true)
+    }
+
     @Test func halfACentRoundsUp() {
         #expect(RecordingFormats.money(Decimal(string: "0.125")!) == "0.13")
         #expect(RecordingFormats.money(Decimal(string: "2.675")!) == "2.68")
