@@ -24,8 +24,9 @@ struct BoletaService: Sendable {
     func components() throws -> ServiceComponents {
         let service = self
         return ServiceComponents(
-            migrations: BoletaMigrations.all,
+            migrations: BoletaMigrations.all + RecordingMigrations.all,
             handlers: directoryHandlers() + patHandlers(),
+            startup: { try service.prepareBoletaNumbers() },
             routes: { router in
                 service.addPatRoutes(to: &router)
                 service.addRecordingRoutes(to: &router)

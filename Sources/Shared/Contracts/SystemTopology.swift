@@ -10,18 +10,21 @@ public enum SystemTopology {
     public static let consumers: [String: [String]] = [
         "identity": revocation,
         "boleta": revocation + directory,
-        "approval": revocation,
+        "approval": revocation + boletaLifecycle,
         "mail": [
             ClientRegistered.type, ClientUpdated.type, UserRegistered.type, InitialPasswordIssued.type,
             UserUpdated.type, UserFlagsChanged.type, UserDeleted.type, UserDeactivated.type, UserReactivated.type,
             PasswordChanged.type, InactivationWarningDue.type,
-        ],
+        ] + boletaLifecycle,
     ]
 
     /// The events of services that keep their own copy of Identity's clients and users.
     static let directory = [
         ClientRegistered.type, ClientUpdated.type, UserRegistered.type, UserUpdated.type, UserFlagsChanged.type,
     ]
+
+    /// The events of a boleta's life, which Mail and Approval follow.
+    static let boletaLifecycle = [BoletaRecorded.type, BoletaChanged.type, BoletaDeleted.type, BoletaCancelled.type]
 
     /// The events every service consumes to refuse the tokens of users no longer active.
     static let revocation = [UserDeactivated.type, UserDeleted.type, UserReactivated.type]

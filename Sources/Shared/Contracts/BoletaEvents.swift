@@ -1,0 +1,134 @@
+import Foundation
+
+/// The events Boleta publishes about boletas; Mail and Approval consume them.
+
+/// The nature of a boleta, set by its technician (R16).
+public enum BoletaNature: String, Codable, Sendable, CaseIterable {
+    /// Billed to the client: needs the financial approver's decision (R25).
+    case billed
+    /// Not billed; it is still signed (R19).
+    case notBilled
+    /// Covered by a contract: needs the financial approver's decision (R25).
+    case contracted
+}
+
+/// What Mail and Approval need to know of a boleta as recorded or changed.
+public struct BoletaFacts: Codable, Sendable, Equatable {
+    /// The boleta's number.
+    public var number: Int64
+    /// Its revision: 1 when recorded, one more at each change.
+    public var revision: Int
+    /// The day of the work, `YYYY-MM-DD`.
+    public var workDate: String
+    public var clientCode: String
+    /// The client user who signs it (R20).
+    public var contactUserId: UUID
+    /// The client's financial approver (R25).
+    public var approverUserId: UUID
+    /// The technician who recorded it.
+    public var technicianUserId: UUID
+    public var serviceCode: String
+    public var serviceDescription: String
+    public var patNumber: String?
+    public var nature: BoletaNature
+    /// The amount in BRL with two decimals, as text so that it stays exact.
+    public var amount: String
+    /// The SHA-256 (hex) of the content the signer sees.
+    public var contentHash: String
+    /// The signed boleta this one corrects, if any (R18).
+    public var replacesNumber: Int64?
+
+    /// Gathers the facts of one boleta.
+    public init(
+        number: Int64, revision: Int, workDate: String, clientCode: String, contactUserId: UUID,
+        approverUserId: UUID, technicianUserId: UUID, serviceCode: String, serviceDescription: String,
+        patNumber: String?, nature: BoletaNature, amount: String, contentHash: String, replacesNumber: Int64?
+    ) {
+        self.number = number
+        self.revision = revision
+        self.workDate = workDate
+        self.clientCode = clientCode
+        self.contactUserId = contactUserId
+        self.approverUserId = approverUserId
+        self.technicianUserId = technicianUserId
+        self.serviceCode = serviceCode
+        self.serviceDescription = serviceDescription
+        self.patNumber = patNumber
+        self.nature = nature
+        self.amount = amount
+        self.contentHash = contentHash
+        self.replacesNumber = replacesNumber
+    }
+}
+
+/// A technician recorded a boleta; Mail asks the contact to sign it (R24), Approval awaits it.
+public struct BoletaRecorded: DomainEvent {
+    public static let type = "boleta.recorded"
+    public static let version = 1
+    public var boleta: BoletaFacts
+
+    /// The event for `boleta`.
+    public init(boleta: BoletaFacts) {
+        self.boleta = boleta
+    }
+}
+
+/// The technician changed a boleta not yet signed; its content hash changed with it.
+public struct BoletaChanged: DomainEvent {
+    public static let type = "boleta.changed"
+    public static let version = 1
+    public var boleta: BoletaFacts
+
+    /// The event for `boleta` as it now is.
+    public init(boleta: BoletaFacts) {
+        self.boleta = boleta
+    }
+}
+
+/// The technician deleted a boleta not yet signed (R18).
+public struct BoletaDeleted: DomainEvent {
+    public static let type = "boleta.deleted"
+    public static let version = 1
+    public var number: Int64
+    public var clientCode: String
+    public var contactUserId: UUID
+    public var approverUserId: UUID
+    public var technicianUserId: UUID
+
+    /// The event for boleta `number`, naming the people who knew of it.
+    public init(number: Int64, clientCode: String, contactUserId: UUID, approverUserId: UUID, technicianUserId: UUID) {
+        self.number = number
+        self.clientCode = clientCode
+        self.contactUserId = contactUserId
+        self.approverUserId = approverUserId
+        self.technicianUserId = technicianUserId
+    }
+}
+
+/// Vendor support cancelled a signed boleta, with a reason, usually for a correcting one (R18).
+public struct BoletaCancelled: DomainEvent {
+    public static let type = "boleta.cancelled"
+    public static let version = 1
+    public var number: Int64
+    public var clientCode: String
+    public var reason: String
+    /// The boleta that replaces it, when there is one.
+    public var replacementNumber: Int64?
+    public var contactUserId: UUID
+    public var approverUserId: UUID
+    public var technicianUserId: UUID
+
+    /// The event for boleta `number`.
+    public init(
+        number: Int64, clientCode: String, reason: String, replacementNumber: Int64?, contactUserId: UUID,
+        approverUserId: UUID, technicianUserId: UUID
+    ) {
+        self.number = number
+        self.clientCode = clientCode
+        self.reason = reason
+        self.replacementNumber = replacementNumber
+        self.contactUserId = contactUserId
+        self.approverUserId = approverUserId
+        self.technicianUserId = technicianUserId
+    }
+}
