@@ -51,15 +51,18 @@ support_email=$(sed -n 's/^BOOTSTRAP_SUPPORT_EMAIL=//p' "$state/support.env")
 support_password=$(sed -n 's/^BOOTSTRAP_SUPPORT_PASSWORD=//p' "$state/support.env")
 run=$(date +%s)
 
-# Sends METHOD PATH [JSON] with the support token; prints the body, fails unless the status is EXPECTED.
-call() {
-    local expected=$1 method=$2 path=$3 body=${4:-} status
-    status=$(curl -s -o "$state/last-body" -w '%{http_code}' -X "$method" "$identity$path" \
+# Sends METHOD URL [JSON] with the support token; prints the body, fails unless the status is EXPECTED.
+call_url() {
+    local expected=$1 method=$2 url=$3 body=${4:-} status
+    status=$(curl -s -o "$state/last-body" -w '%{http_code}' -X "$method" "$url" \
         -H "Authorization: Bearer $(cat "$state/support.token" 2>/dev/null)" \
         ${body:+-H 'Content-Type: application/json' --data "$body"})
     cat "$state/last-body"
     [[ " $expected " == *" $status "* ]] || { echo " (status $status, expected $expected)"; return 1; }
 }
+
+# The same against Identity, by path.
+call() { call_url "$1" "$2" "$identity$3" "${4:-}"; }
 
 # Steps run in a subshell each, so the token is handed on through a file.
 log_in() {
@@ -84,6 +87,30 @@ users_listed() {
 }
 step "the users of ABS are listed with their activation dates" users_listed
 step "a request without a token is refused (401)" expect_status 401 "$identity/clients/ABS/users"
+
+echo
+echo "Boleta: the contract of ABS and its hourly rate"
+boleta="http://127.0.0.1:$(port_of boleta)"
+# Boleta learns of ABS from Identity's event; give it a moment on a first run.
+abs_known() {
+    for _ in $(seq 1 40); do
+        call_url "200" GET "$boleta/clients/ABS/contracts" >/dev/null 2>&1 && return 0
+        sleep 0.25
+    done
+    echo "Boleta never learnt of client ABS"
+    return 1
+}
+step "Boleta knows client ABS from Identity's event" abs_known
+step "support registers contract IMPL-2006 of ABS (or finds it from an earlier run)" call_url "201 409" POST \
+    "$boleta/clients/ABS/contracts" '{"code":"IMPL-2006","description":"Implantação MXM-Manager","validFrom":"2006-01-01"}'
+contract_rate() {
+    call_url 200 GET "$boleta/clients/ABS/contracts" >/dev/null || return 1
+    local id
+    id=$(jq -er '.[] | select(.code == "IMPL-2006") | .id' "$state/last-body") || { echo "no contract IMPL-2006"; return 1; }
+    call_url "201 409" POST "$boleta/contracts/$id/services" \
+        '{"serviceCode":"HP","description":"HORA PROD. ICMS INSENTO E IPI INSENTO","hourlyRate":"123.45","validFrom":"2006-01-01"}'
+}
+step "support sets the rate of HORA PROD. ICMS INSENTO E IPI INSENTO at R$ 123.45 an hour" contract_rate
 
 echo
 echo "Summary: $passed passed, $failed failed"
