@@ -165,4 +165,24 @@ struct SigningTests {
         #expect(response.status == 401, "\(response.text)")
         #expect(try world.status(boleta.number) == "unsigned")
     }
+
+    @Test(arguments: [
+        ([(String, String)](), "unknown"),
+        ([("User-Agent", "  Browser/2.0  ")], "Browser/2.0"),
+        ([("User-Agent", String(repeating: "a", count: 300))], String(repeating: "a", count: 200)),
+    ])
+    func theClientProgramIsTheUserAgentTrimmedOrUnknown(headers: [(String, String)], kept: String) throws {
+        let world = try RecordingWorld()
+        defer { world.stop() }
+        let boleta = try world.recordForSigning()
+        let assertion = try world.assertion(signer: world.contact, [boleta])
+
+        let response = try world.fixture.running.send(
+            "POST", "/boletas/\(boleta.number)/signature", token: try world.clientToken(world.contact),
+            json: ["assertion": assertion, "agreesWithNature": true], headers: headers)
+
+        #expect(response.status == 200, "\(response.text)")
+        let stored = try world.sql("SELECT client_program FROM signature WHERE boleta_number = $1", boleta.number)
+        #expect(try stored[0].decode(String.self, "client_program") == kept)
+    }
 }

@@ -26,7 +26,8 @@ extension BoletaService {
     /// signed (R20). Returns, in order, each signature or the reason it was refused.
     ///
     /// The caller is the signer itself, or a technician on whose screen the signer typed its password.
-    /// The assertion is accepted once: a second request with it is a 409 `assertion-used`.
+    /// The assertion is accepted once, even when every item it came with was refused (the signer types its
+    /// password again for a new one): a second request with it is a 409 `assertion-used`.
     func sign(
         _ items: [SignatureItem], assertion token: String, request: Request
     ) throws
