@@ -4,8 +4,8 @@ import Shared
 /// Boleta: PAT intake, contracts and rates, boletas, signatures and the service report.
 ///
 /// The endpoints and event handlers are added by extensions: `Directory/` (what Boleta keeps of
-/// Identity's clients and users), `Pats/` (PAT intake and listing) and `Recording/` (contracts,
-/// rates and boletas).
+/// Identity's clients and users), `Pats/` (PAT intake and listing), `Recording/` (contracts,
+/// rates and boletas) and `Signing/` (signatures and the list of boletas to sign).
 struct BoletaService: Sendable {
     let context: ServiceContext
     /// The current time; tests set it.
@@ -24,12 +24,13 @@ struct BoletaService: Sendable {
     func components() throws -> ServiceComponents {
         let service = self
         return ServiceComponents(
-            migrations: BoletaMigrations.all + RecordingMigrations.all,
+            migrations: BoletaMigrations.all + RecordingMigrations.all + SigningMigrations.all,
             handlers: directoryHandlers() + patHandlers(),
             startup: { try service.prepareBoletaNumbers() },
             routes: { router in
                 service.addPatRoutes(to: &router)
                 service.addRecordingRoutes(to: &router)
+                service.addSigningRoutes(to: &router)
             })
     }
 }

@@ -132,3 +132,61 @@ public struct BoletaCancelled: DomainEvent {
         self.technicianUserId = technicianUserId
     }
 }
+
+/// The financial approver's decision on a billed or contracted boleta (R25).
+public enum ApprovalDecision: String, Codable, Sendable, CaseIterable {
+    case approve
+    case reject
+}
+
+/// The boleta's contact signed it (R19-R22); Mail confirms it to the signer (R23) and asks the approver
+/// for a decision unless the approver signed with one (R26); a disagreement raises a divergence (R21).
+public struct BoletaSigned: DomainEvent {
+    public static let type = "boleta.signed"
+    public static let version = 1
+    public var number: Int64
+    public var clientCode: String
+    /// The day of the work, `YYYY-MM-DD`.
+    public var workDate: String
+    /// The user who signed: the boleta's contact.
+    public var signerUserId: UUID
+    public var technicianUserId: UUID
+    public var contactUserId: UUID
+    public var approverUserId: UUID
+    /// The nature as the technician set it, which the signature leaves unchanged.
+    public var nature: BoletaNature
+    /// The amount in BRL with two decimals, as text so that it stays exact.
+    public var amount: String
+    /// Whether the signer agrees with the nature; `false` raises a divergence (R21).
+    public var agreesWithNature: Bool
+    /// What the signer wrote, empty when nothing.
+    public var observation: String
+    /// The approver's decision, when the approver signed and decided in the same step (R26).
+    public var decision: ApprovalDecision?
+    /// The observation that comes with ``decision``.
+    public var decisionObservation: String?
+    /// When Boleta recorded the signature.
+    public var signedAt: Date
+
+    /// The event for the signature of boleta `number`.
+    public init(
+        number: Int64, clientCode: String, workDate: String, signerUserId: UUID, technicianUserId: UUID,
+        contactUserId: UUID, approverUserId: UUID, nature: BoletaNature, amount: String, agreesWithNature: Bool,
+        observation: String, decision: ApprovalDecision?, decisionObservation: String?, signedAt: Date
+    ) {
+        self.number = number
+        self.clientCode = clientCode
+        self.workDate = workDate
+        self.signerUserId = signerUserId
+        self.technicianUserId = technicianUserId
+        self.contactUserId = contactUserId
+        self.approverUserId = approverUserId
+        self.nature = nature
+        self.amount = amount
+        self.agreesWithNature = agreesWithNature
+        self.observation = observation
+        self.decision = decision
+        self.decisionObservation = decisionObservation
+        self.signedAt = signedAt
+    }
+}

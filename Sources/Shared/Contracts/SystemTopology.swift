@@ -24,7 +24,9 @@ public enum SystemTopology {
     ]
 
     /// The events of a boleta's life, which Mail and Approval follow.
-    static let boletaLifecycle = [BoletaRecorded.type, BoletaChanged.type, BoletaDeleted.type, BoletaCancelled.type]
+    static let boletaLifecycle = [
+        BoletaRecorded.type, BoletaChanged.type, BoletaDeleted.type, BoletaCancelled.type, BoletaSigned.type,
+    ]
 
     /// The events every service consumes to refuse the tokens of users no longer active.
     static let revocation = [UserDeactivated.type, UserDeleted.type, UserReactivated.type]
