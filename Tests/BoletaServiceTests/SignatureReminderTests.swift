@@ -119,7 +119,8 @@ struct SignatureReminderTests {
         let byTechnician = try world.fixture.send("POST", path, token: world.technicianToken(), json: body)
         let run = try world.fixture.send("POST", path, token: world.supportToken(), json: body)
         let again = try world.fixture.send("POST", path, token: world.supportToken(), json: body)
-        let unknown = try world.fixture.send("POST", "/admin/jobs/nothing/runs", token: world.supportToken(), json: body)
+        let unknown = try world.fixture.send(
+            "POST", "/admin/jobs/nothing/runs", token: world.supportToken(), json: body)
         let noPeriod = try world.fixture.send("POST", path, token: world.supportToken(), json: [:])
 
         #expect(byTechnician.status == 403)
