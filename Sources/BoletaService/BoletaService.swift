@@ -5,7 +5,8 @@ import Shared
 ///
 /// The endpoints and event handlers are added by extensions: `Directory/` (what Boleta keeps of
 /// Identity's clients and users), `Pats/` (PAT intake and listing), `Recording/` (contracts,
-/// rates and boletas) and `Signing/` (signatures and the list of boletas to sign).
+/// rates and boletas), `Signing/` (signatures and the list of boletas to sign) and `Reminders/` (the
+/// daily signature reminders).
 struct BoletaService: Sendable {
     let context: ServiceContext
     /// The current time; tests set it.
@@ -26,11 +27,13 @@ struct BoletaService: Sendable {
         return ServiceComponents(
             migrations: BoletaMigrations.all + RecordingMigrations.all + SigningMigrations.all,
             handlers: directoryHandlers() + patHandlers(),
+            parts: [try reminderScheduler()],
             startup: { try service.prepareBoletaNumbers() },
             routes: { router in
                 service.addPatRoutes(to: &router)
                 service.addRecordingRoutes(to: &router)
                 service.addSigningRoutes(to: &router)
+                service.addReminderRoutes(to: &router)
             })
     }
 }

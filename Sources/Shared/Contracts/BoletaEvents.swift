@@ -190,3 +190,47 @@ public struct BoletaSigned: DomainEvent {
         self.signedAt = signedAt
     }
 }
+
+/// A contact user has boletas still unsigned whose work date is two or more days before the period;
+/// Mail writes it one e-mail listing them (R32). At most one per user and period.
+public struct SignatureRemindersDue: DomainEvent {
+    public static let type = "boleta.signature-reminders.due"
+    public static let version = 1
+
+    /// One unsigned boleta of the list.
+    public struct Entry: Codable, Sendable, Equatable {
+        public var number: Int64
+        /// The day of the work, `YYYY-MM-DD`.
+        public var workDate: String
+        public var technicianName: String
+        public var nature: BoletaNature
+        public var serviceDescription: String
+
+        /// An entry for boleta `number`.
+        public init(
+            number: Int64, workDate: String, technicianName: String, nature: BoletaNature, serviceDescription: String
+        ) {
+            self.number = number
+            self.workDate = workDate
+            self.technicianName = technicianName
+            self.nature = nature
+            self.serviceDescription = serviceDescription
+        }
+    }
+
+    /// The contact to remind.
+    public var userId: UUID
+    public var clientCode: String
+    /// The day the reminder is for, `YYYY-MM-DD`.
+    public var period: String
+    /// The boletas to sign, oldest first.
+    public var boletas: [Entry]
+
+    /// The reminder of `userId` for `period`.
+    public init(userId: UUID, clientCode: String, period: String, boletas: [Entry]) {
+        self.userId = userId
+        self.clientCode = clientCode
+        self.period = period
+        self.boletas = boletas
+    }
+}

@@ -14,7 +14,7 @@ public enum SystemTopology {
         "mail": [
             ClientRegistered.type, ClientUpdated.type, UserRegistered.type, InitialPasswordIssued.type,
             UserUpdated.type, UserFlagsChanged.type, UserDeleted.type, UserDeactivated.type, UserReactivated.type,
-            PasswordChanged.type, InactivationWarningDue.type,
+            PasswordChanged.type, InactivationWarningDue.type, SignatureRemindersDue.type,
         ] + boletaLifecycle,
     ]
 
