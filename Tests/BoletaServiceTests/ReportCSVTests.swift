@@ -31,6 +31,7 @@ struct ReportCSVTests {
         #expect(response.headers["Content-Type"] == "text/csv; charset=utf-8")
         #expect(response.headers["Content-Disposition"] == "attachment; filename=\"service-report.csv\"")
         #expect(response.text.hasPrefix(Self.header + "\r\n"))
+        #expect(response.headers["X-Report-Truncated"] == nil)
         let rows = CSVReader.rows(response.text)
         #expect(rows.count == 4)
         #expect(rows.dropFirst().map { Int64($0[0]) } == [report.third, report.second, report.first])
@@ -78,5 +79,27 @@ struct ReportCSVTests {
                 "GET", "/reports/service.csv", token: try report.token(report.bystander)
             ).text)
         #expect(bystander == [Self.header.components(separatedBy: ",")])
+    }
+
+    @Test func anExportPastTenThousandRowsIsCutThereAndSaysSo() throws {
+        let report = try ReportWorld()
+        defer { report.stop() }
+        let world = report.world
+        try world.sql(
+            """
+            INSERT INTO boleta (number, client_code, work_date, contract_id, service_code, contact_user_id,
+                approver_user_id, technician_user_id, nature, hourly_rate, amount, content_hash)
+            SELECT nextval('boleta_number'), 'ABS', '2006-11-01', $1, 'HP', $2, $3, $4, 'billed', 1, 1, 'x'
+            FROM generate_series(1, $5::integer)
+            """, world.contractID, world.contact, world.approver, world.technician,
+            BoletaService.serviceReportCSVMaxRows)
+        let token = try world.supportToken()
+        let cut = try world.fixture.send("GET", "/reports/service.csv", token: token)
+        #expect(cut.status == 200)
+        #expect(cut.headers["X-Report-Truncated"] == "true")
+        #expect(CSVReader.rows(cut.text).count == BoletaService.serviceReportCSVMaxRows + 1)
+        let whole = try world.fixture.send("GET", "/reports/service.csv?status=signed", token: token)
+        #expect(whole.headers["X-Report-Truncated"] == nil)
+        #expect(CSVReader.rows(whole.text).count == 2)
     }
 }
