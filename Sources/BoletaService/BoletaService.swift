@@ -5,8 +5,8 @@ import Shared
 ///
 /// The endpoints and event handlers are added by extensions: `Directory/` (what Boleta keeps of
 /// Identity's clients and users), `Pats/` (PAT intake and listing), `Recording/` (contracts,
-/// rates and boletas), `Signing/` (signatures and the list of boletas to sign) and `Reminders/` (the
-/// daily signature reminders).
+/// rates and boletas), `Signing/` (signatures and the list of boletas to sign), `Report/` (the
+/// service report) and `Reminders/` (the daily signature reminders).
 struct BoletaService: Sendable {
     let context: ServiceContext
     /// The current time; tests set it.
@@ -33,6 +33,7 @@ struct BoletaService: Sendable {
                 service.addPatRoutes(to: &router)
                 service.addRecordingRoutes(to: &router)
                 service.addSigningRoutes(to: &router)
+                service.addReportRoutes(to: &router)
                 service.addReminderRoutes(to: &router)
             })
     }

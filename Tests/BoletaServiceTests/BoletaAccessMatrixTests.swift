@@ -52,6 +52,13 @@ struct BoletaAccessMatrixTests {
         BoletaMatrixEndpoint("GET", "/pats/{number}", [200, 200, 200, 200, 200, 404, 404, 200, 404, 401]) { matrix in
             BoletaMatrixRequest("/pats/\(try matrix.patOfABS())")
         },
+        // The service report: everyone signed in gets it, holding only what the caller may see.
+        BoletaMatrixEndpoint("GET", "/reports/service", [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]) { _ in
+            BoletaMatrixRequest("/reports/service?clientCode=ABS")
+        },
+        BoletaMatrixEndpoint("GET", "/reports/service.csv", [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]) { _ in
+            BoletaMatrixRequest("/reports/service.csv?clientCode=ABS")
+        },
         // Contracts.
         BoletaMatrixEndpoint(
             "POST", "/clients/{code}/contracts", [201, 403, 403, 403, 403, 403, 403, 403, 403, 401]
