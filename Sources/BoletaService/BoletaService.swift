@@ -27,14 +27,14 @@ struct BoletaService: Sendable {
         return ServiceComponents(
             migrations: BoletaMigrations.all + RecordingMigrations.all + SigningMigrations.all,
             handlers: directoryHandlers() + patHandlers(),
-            parts: [try reminderScheduler()],
+            jobs: reminderJobs(),
+            clock: clock,
             startup: { try service.prepareBoletaNumbers() },
             routes: { router in
                 service.addPatRoutes(to: &router)
                 service.addRecordingRoutes(to: &router)
                 service.addSigningRoutes(to: &router)
                 service.addReportRoutes(to: &router)
-                service.addReminderRoutes(to: &router)
             })
     }
 }

@@ -31,7 +31,8 @@ struct IdentityService: Sendable {
         let service = self
         return ServiceComponents(
             migrations: IdentityMigrations.all,
-            parts: try scheduledParts(),
+            jobs: activationJobs(),
+            clock: clock,
             startup: { try service.startup() },
             routes: { router in
                 service.addDirectoryRoutes(to: &router)

@@ -5,15 +5,7 @@ import Shared
 enum RecordingFormats {
     /// `YYYY-MM-DD` as a date, or `nil` when it is not a real day.
     static func date(_ text: String) -> PostgresDate? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        var components = DateComponents(year: year, month: month, day: day)
-        components.calendar = Calendar(identifier: .gregorian)
-        components.timeZone = TimeZone(identifier: "UTC")
-        guard components.isValidDate else { return nil }
-        return PostgresDate(year: year, month: month, day: day)
+        PostgresDate(iso: text)
     }
 
     /// `HH:MM` as minutes since midnight, or `nil` when it is not a time of day.

@@ -1,17 +1,6 @@
 import Foundation
 import Shared
 
-/// The body of `POST /admin/jobs/{name}/runs`.
-struct JobRunBody: Decodable, Sendable {
-    var period: String?
-}
-
-/// What `POST /admin/jobs/{name}/runs` answers when the job ran.
-struct JobRunView: Encodable, Sendable {
-    var job: String
-    var period: String
-}
-
 extension BoletaService {
     /// The names of Boleta's daily jobs, as `job_run` and the operator endpoint know them.
     enum ReminderJob {
@@ -31,38 +20,13 @@ extension BoletaService {
         ]
     }
 
-    /// A scheduler of ``reminderJobs()`` in Boleta's schema, on the service's clock.
-    ///
-    /// Which periods ran is kept in `job_run`, not in the scheduler, so replicas and the operator
-    /// endpoint may each hold one and every period still runs once.
+    /// A scheduler of ``reminderJobs()`` like the one the service host runs, recording its runs as
+    /// `instance`; tests tick it by hand. Which days ran is kept in `job_run`, so any number of
+    /// schedulers still run each day once.
     func reminderScheduler(instance: String = JobScheduler.defaultInstance) throws -> JobScheduler {
         try JobScheduler(
             schema: context.configuration.name, pool: pool, jobs: reminderJobs(), instance: instance, clock: clock,
             logger: logger)
-    }
-
-    /// The operator's way to run a job for a chosen day: vendor support only.
-    func addReminderRoutes(to router: inout Router) {
-        let service = self
-        let middleware = [context.requireToken, context.requireVendorRole(.support)]
-        router.post("/admin/jobs/{name}/runs", middleware: middleware) { request in
-            let principal = try request.principal(as: Principal.self)
-            let name = try request.pathParameter("name")
-            let body = try request.decode(JobRunBody.self)
-            guard let text = body.period else {
-                throw HTTPError.invalid([HTTPError.FieldError(field: "period", message: "is required")])
-            }
-            guard let period = RecordingFormats.date(text) else {
-                throw HTTPError.invalid([HTTPError.FieldError(field: "period", message: "is not a date YYYY-MM-DD")])
-            }
-            // The instance names the operator, so that job_run tells a hand-made run from a tick.
-            let scheduler = try service.reminderScheduler(
-                instance: "\(JobScheduler.defaultInstance) operator \(principal.userID.uuidString)")
-            guard try scheduler.run(job: name, period: period) else {
-                throw HTTPError.conflict("Job \(name) already ran for \(period).")
-            }
-            return try .json(JobRunView(job: name, period: period.description), status: 201)
-        }
     }
 
     /// Publishes one ``SignatureRemindersDue`` per contact with unsigned boletas of work date two

@@ -1,17 +1,6 @@
 import Foundation
 import Shared
 
-/// The body of `POST /admin/jobs/{name}/runs`.
-struct JobRunBody: Decodable, Sendable {
-    var period: String?
-}
-
-/// What `POST /admin/jobs/{name}/runs` answers when the job ran.
-struct JobRunView: Encodable, Sendable {
-    var job: String
-    var period: String
-}
-
 extension IdentityService {
     /// The names of the activation cycle's jobs, as `job_run` and the operator endpoint know them.
     enum ActivationJob {
@@ -32,38 +21,20 @@ extension IdentityService {
         ]
     }
 
-    /// A scheduler of ``activationJobs()`` in Identity's schema, on the service's clock.
-    ///
-    /// A scheduler keeps no state of its own beyond its settings: which periods ran is in
-    /// `job_run`, so the scheduler part and the operator endpoint may each hold one and still
-    /// run every period once, as replicas do.
+    /// A scheduler of ``activationJobs()`` like the one the service host runs, recording its runs as
+    /// `instance`; tests tick it by hand. Which days ran is kept in `job_run`, so any number of
+    /// schedulers still run each day once.
     func activationScheduler(instance: String = JobScheduler.defaultInstance) throws -> JobScheduler {
         try JobScheduler(
             schema: context.configuration.name, pool: pool, jobs: activationJobs(), instance: instance, clock: clock,
             logger: logger)
     }
 
-    /// Reactivation (R11) and the operator's way to run a job for a chosen date.
+    /// Reactivation (R11).
     func addActivationRoutes(to router: inout Router) {
         let service = self
         router.post("/users/{id}/reactivation") { request in
             try service.reactivate(try request.userID(), request: request)
-        }
-        router.post("/admin/jobs/{name}/runs", middleware: [context.requireVendorRole(.support)]) { request in
-            let principal = try Self.caller(of: request)
-            let name = try request.pathParameter("name")
-            let body = try request.decode(JobRunBody.self)
-            var validator = FieldValidator()
-            let period = validator.date("period", validator.required("period", body.period, maxLength: 10))
-            try validator.check()
-            guard let period else { throw HTTPError.invalid(validator.errors) }
-            // The instance names the operator, so that job_run tells a hand-made run from a tick.
-            let scheduler = try service.activationScheduler(
-                instance: "\(JobScheduler.defaultInstance) operator \(principal.userID.uuidString)")
-            guard try scheduler.run(job: name, period: period) else {
-                throw HTTPError.conflict("Job \(name) already ran for \(period).")
-            }
-            return try .json(JobRunView(job: name, period: period.description), status: 201)
         }
     }
 

@@ -12,9 +12,4 @@ extension IdentityService {
             addActivationRoutes(to: &router)
         }
     }
-
-    /// The scheduled jobs of the activation cycle.
-    func scheduledParts() throws -> [any ServicePart] {
-        [try activationScheduler()]
-    }
 }

@@ -234,6 +234,19 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The calendar date that `date` falls on in `timeZone` (São Paulo for a work date, say).
+    /// Reads a calendar date written `YYYY-MM-DD`; `nil` when the text is not one, or names no real day.
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        var components = DateComponents(year: year, month: month, day: day)
+        components.calendar = Calendar(identifier: .gregorian)
+        components.timeZone = TimeZone(identifier: "UTC")
+        guard components.isValidDate else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
     public init(_ date: Date, in timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone

@@ -12,15 +12,23 @@ public struct ServiceComponents: Sendable {
     public var parts: [any ServicePart]
     /// Runs once the schema is migrated and before any part starts (to create a first account, say).
     public var startup: @Sendable () throws -> Void
+    /// The service's daily jobs, run once per day across replicas; vendor support may also run one
+    /// for a chosen day with `POST /admin/jobs/{name}/runs`.
+    public var jobs: [ScheduledJob]
+    /// The time the jobs go by; tests set it.
+    public var clock: @Sendable () -> Date
 
     public init(
         migrations: [Migration] = [], handlers: [EventHandler] = [], parts: [any ServicePart] = [],
+        jobs: [ScheduledJob] = [], clock: @escaping @Sendable () -> Date = { Date() },
         startup: @escaping @Sendable () throws -> Void = {},
         routes: @escaping @Sendable (inout Router) -> Void = { _ in }
     ) {
         self.migrations = migrations
         self.handlers = handlers
         self.parts = parts
+        self.jobs = jobs
+        self.clock = clock
         self.startup = startup
         self.routes = routes
     }
@@ -98,6 +106,12 @@ public enum ServiceHost {
             to: &router, context: context,
             parked: ParkedEvents(schema: schema, outbox: context.outbox, topology: topology))
         components.routes(&router)
+        var jobParts: [any ServicePart] = []
+        if !components.jobs.isEmpty {
+            let jobs = JobOperations(schema: schema, context: context, jobs: components.jobs, clock: components.clock)
+            jobParts.append(try jobs.scheduler(instance: JobScheduler.defaultInstance))
+            jobs.addEndpoint(to: &router)
+        }
 
         let outbox = context.outbox
         let pool = context.pool
@@ -120,7 +134,8 @@ public enum ServiceHost {
             RevokedUsersRefresher(revoked: context.revokedUsers, pool: context.pool, logger: logger),
         ]
         return PreparedService(
-            runner: ServiceRunner(logger: logger, parts: parts + components.parts), server: server, context: context,
+            runner: ServiceRunner(logger: logger, parts: parts + jobParts + components.parts), server: server,
+            context: context,
             endpoints: router.endpoints)
     }
 
