@@ -1,5 +1,7 @@
 #include "CShims.h"
 
+#include <string.h>
+
 CURLcode shim_curl_setopt_long(CURL *curl, CURLoption option, long value) {
     return curl_easy_setopt(curl, option, value);
 }
@@ -35,6 +37,22 @@ amqp_rpc_reply_t shim_amqp_login_plain_with_properties(
         state, vhost, channel_max, frame_max, heartbeat, properties, AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
+/*
+ * Decodes a URL's path or query part as libmicrohttpd does, except that an encoded NUL (%00)
+ * becomes DEL (0x7F): decoded into a C string, a NUL would silently cut the path or value short,
+ * so that "/clients/ABS%00/users" would read as "/clients/ABS". DEL matches no route and fails
+ * every check of a parameter's form.
+ */
+static size_t shim_mhd_unescape(void *context, struct MHD_Connection *connection, char *text) {
+    (void)context;
+    (void)connection;
+    for (char *found = strstr(text, "%00"); found != NULL; found = strstr(found + 3, "%00")) {
+        found[1] = '7';
+        found[2] = 'F';
+    }
+    return MHD_http_unescape(text);
+}
+
 struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *settings) {
     return MHD_start_daemon(
         settings->flags, 0, NULL, NULL, settings->handler, settings->handler_context,
@@ -44,6 +62,7 @@ struct MHD_Daemon *shim_mhd_start_daemon(const struct shim_mhd_settings *setting
         MHD_OPTION_CONNECTION_LIMIT, settings->connection_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, settings->connection_memory_limit,
         MHD_OPTION_NOTIFY_COMPLETED, settings->completed, settings->completed_context,
+        MHD_OPTION_UNESCAPE_CALLBACK, shim_mhd_unescape, NULL,
         MHD_OPTION_END);
 }
 

@@ -75,6 +75,10 @@ public struct Request: Sendable {
         guard let contentType = headers["Content-Type"], Self.isJSON(contentType) else {
             throw HTTPError.unsupportedMediaType()
         }
+        // PostgreSQL stores no NUL character, and no field of ours has a use for one.
+        guard !Self.holdsEscapedNUL(body) else {
+            throw HTTPError.malformed("Text in the body must not hold the NUL character (\\u0000).")
+        }
         do {
             return try JSONCoding.decode(type, from: body)
         } catch let error as DecodingError {
@@ -82,6 +86,24 @@ public struct Request: Sendable {
         } catch {
             throw HTTPError.malformed("The body is not valid JSON.", cause: error)
         }
+    }
+
+    /// Whether JSON text holds the escape `\u0000` inside a string (the only way JSON can carry a
+    /// NUL): a backslash that is itself escaped does not start one.
+    static func holdsEscapedNUL(_ json: Data) -> Bool {
+        let bytes = [UInt8](json)
+        let escape = Array("u0000".utf8)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            let next = index + 1
+            if next + escape.count <= bytes.count, Array(bytes[next..<(next + escape.count)]) == escape { return true }
+            index += 2
+        }
+        return false
     }
 
     /// Whether a `Content-Type` value names JSON, ignoring case and parameters.
