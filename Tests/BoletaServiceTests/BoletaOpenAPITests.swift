@@ -9,17 +9,10 @@ struct BoletaOpenAPITests {
     @Test func theDocumentsDescribeExactlyTheEndpointsBoletaServes() throws {
         let fixture = try BoletaFixture()
         defer { fixture.stop() }
-        let served = Set(fixture.service.endpoints)
-        let platform = try OpenAPIDocument.endpoints(["platform"]).filter { $0.method != "HEAD" }
-        let boleta = try OpenAPIDocument.endpoints(["boleta"]).filter { $0.method != "HEAD" }
-        #expect(!boleta.isEmpty, "boleta.yaml documents no endpoint")
-        #expect(platform.isDisjoint(with: boleta), "documented in both files: \(platform.intersection(boleta))")
-        let documented = platform.union(boleta)
-        #expect(
-            served.subtracting(documented).isEmpty,
-            "served but not documented: \(served.subtracting(documented).map(\.description).sorted())")
-        #expect(
-            documented.subtracting(served).isEmpty,
-            "documented but not served: \(documented.subtracting(served).map(\.description).sorted())")
+        let comparison = try OpenAPIComparison(served: fixture.service.endpoints, service: "boleta")
+        #expect(!comparison.ownDocumented.isEmpty, "boleta.yaml documents no endpoint")
+        #expect(comparison.documentedTwice.isEmpty, "documented in both files: \(comparison.documentedTwice)")
+        #expect(comparison.undocumented.isEmpty, "served but not documented: \(comparison.undocumented)")
+        #expect(comparison.unserved.isEmpty, "documented but not served: \(comparison.unserved)")
     }
 }

@@ -122,12 +122,16 @@ struct SignatureReminderTests {
         let unknown = try world.fixture.send(
             "POST", "/admin/jobs/nothing/runs", token: world.supportToken(), json: body)
         let noPeriod = try world.fixture.send("POST", path, token: world.supportToken(), json: [:])
+        // An unknown job is named as such even when the body is wrong too.
+        let unknownWithoutPeriod = try world.fixture.send(
+            "POST", "/admin/jobs/nothing/runs", token: world.supportToken(), json: [:])
 
         #expect(byTechnician.status == 403)
         #expect(run.status == 201, "\(run.text)")
         #expect(try world.json(run)["period"] as? String == "2006-12-10")
         #expect(again.status == 409)
         #expect(unknown.status == 404)
+        #expect(unknownWithoutPeriod.status == 404)
         #expect(try world.invalidFields(noPeriod) == ["period"])
         let reminders = try world.reminders(for: "2006-12-10")
         #expect(reminders.map(\.userId) == [world.contact])

@@ -9,17 +9,10 @@ struct IdentityOpenAPITests {
     @Test func theDocumentsDescribeExactlyTheEndpointsIdentityServes() throws {
         let fixture = try IdentityFixture()
         defer { fixture.stop() }
-        let served = Set(fixture.service.endpoints)
-        let platform = try OpenAPIDocument.endpoints(["platform"]).filter { $0.method != "HEAD" }
-        let identity = try OpenAPIDocument.endpoints(["identity"]).filter { $0.method != "HEAD" }
-        #expect(!identity.isEmpty, "identity.yaml documents no endpoint")
-        #expect(platform.isDisjoint(with: identity), "documented in both files: \(platform.intersection(identity))")
-        let documented = platform.union(identity)
-        #expect(
-            served.subtracting(documented).isEmpty,
-            "served but not documented: \(served.subtracting(documented).map(\.description).sorted())")
-        #expect(
-            documented.subtracting(served).isEmpty,
-            "documented but not served: \(documented.subtracting(served).map(\.description).sorted())")
+        let comparison = try OpenAPIComparison(served: fixture.service.endpoints, service: "identity")
+        #expect(!comparison.ownDocumented.isEmpty, "identity.yaml documents no endpoint")
+        #expect(comparison.documentedTwice.isEmpty, "documented in both files: \(comparison.documentedTwice)")
+        #expect(comparison.undocumented.isEmpty, "served but not documented: \(comparison.undocumented)")
+        #expect(comparison.unserved.isEmpty, "documented but not served: \(comparison.unserved)")
     }
 }

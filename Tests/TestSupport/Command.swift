@@ -74,3 +74,26 @@ public enum OpenAPIDocument {
             })
     }
 }
+
+/// How what a service serves compares with what platform.yaml and the service's own document say.
+public struct OpenAPIComparison: Sendable {
+    /// What the service's own document describes (HEAD left out, which GET answers anyway).
+    public var ownDocumented: Set<Router.Endpoint>
+    /// Endpoints both the platform's and the service's documents describe.
+    public var documentedTwice: Set<Router.Endpoint>
+    /// Served but in neither document, sorted.
+    public var undocumented: [String]
+    /// In a document but not served, sorted.
+    public var unserved: [String]
+
+    /// Compares `served` with platform.yaml and `<service>.yaml`.
+    public init(served: [Router.Endpoint], service: String) throws {
+        let platform = try OpenAPIDocument.endpoints(["platform"]).filter { $0.method != "HEAD" }
+        ownDocumented = try OpenAPIDocument.endpoints([service]).filter { $0.method != "HEAD" }
+        documentedTwice = platform.intersection(ownDocumented)
+        let documented = platform.union(ownDocumented)
+        let servedSet = Set(served)
+        undocumented = servedSet.subtracting(documented).map(\.description).sorted()
+        unserved = documented.subtracting(servedSet).map(\.description).sorted()
+    }
+}

@@ -36,6 +36,9 @@ struct JobOperations: Sendable {
         router.post("/admin/jobs/{name}/runs", middleware: middleware) { request in
             let principal = try request.principal(as: Principal.self)
             let name = try request.pathParameter("name")
+            guard operations.jobs.contains(where: { $0.name == name }) else {
+                throw HTTPError.notFound("No scheduled job is named \(name).")
+            }
             let body = try request.decode(RunRequest.self)
             guard let text = body.period else {
                 throw HTTPError.invalid([HTTPError.FieldError(field: "period", message: "is required")])
