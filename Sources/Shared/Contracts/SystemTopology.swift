@@ -9,12 +9,13 @@ public enum SystemTopology {
     /// The routing keys each service's queue (`<service>.events`) is bound to on the events exchange.
     public static let consumers: [String: [String]] = [
         "identity": revocation,
-        "boleta": revocation + directory,
-        "approval": revocation + boletaLifecycle,
+        "boleta": revocation + directory + approvalOutcomes,
+        "approval": revocation + directory + boletaLifecycle,
         "mail": [
             ClientRegistered.type, ClientUpdated.type, UserRegistered.type, InitialPasswordIssued.type,
             UserUpdated.type, UserFlagsChanged.type, UserDeleted.type, UserDeactivated.type, UserReactivated.type,
             PasswordChanged.type, InactivationWarningDue.type, SignatureRemindersDue.type,
+            ApprovalRequested.type, DivergenceRaised.type, ApprovalRemindersDue.type,
         ] + boletaLifecycle,
     ]
 
@@ -26,6 +27,11 @@ public enum SystemTopology {
     /// The events of a boleta's life, which Mail and Approval follow.
     static let boletaLifecycle = [
         BoletaRecorded.type, BoletaChanged.type, BoletaDeleted.type, BoletaCancelled.type, BoletaSigned.type,
+    ]
+
+    /// The decisions and resolutions Boleta shows beside a boleta and filters its service report on.
+    static let approvalOutcomes = [
+        ApprovalGranted.type, ApprovalRejected.type, ApprovalReopened.type, DivergenceResolved.type,
     ]
 
     /// The events every service consumes to refuse the tokens of users no longer active.
