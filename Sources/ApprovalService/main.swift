@@ -1,5 +1,5 @@
 import Shared
 
-ServiceHost.main(name: "approval", defaultPort: 8083) { _ in
-    ServiceComponents()
+ServiceHost.main(name: "approval", defaultPort: 8083) { context in
+    try ApprovalService(context: context).components()
 }
