@@ -40,12 +40,14 @@ final class ApprovalWorld: Sendable {
     let otherClientManager = UUID()
     let xyzContact = UUID()
 
-    init() throws {
+    /// A world whose service has `environment` added to its settings.
+    init(environment: [String: String] = [:]) throws {
         let clock = TestClock()
         self.clock = clock
         var built: ApprovalService?
         running = try InProcessService(
-            prefix: "aptest", environment: ["JWT_PUBLIC_KEY": signingKey.publicKey.base64URL]
+            prefix: "aptest",
+            environment: ["JWT_PUBLIC_KEY": signingKey.publicKey.base64URL].merging(environment) { _, new in new }
         ) { context in
             let approval = ApprovalService(context: context, clock: { clock.read() })
             built = approval
