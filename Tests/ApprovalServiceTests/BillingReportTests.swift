@@ -1,0 +1,141 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import ApprovalService
+@testable import Shared
+
+/// The billing report (R30): who sees what, the resolved nature, and totals to the cent.
+@Suite(.serialized)
+struct BillingReportTests {
+    /// `GET /reports/billing` with `query` as `token`'s holder.
+    static func report(_ world: ApprovalWorld, _ token: String, _ query: String = "") throws -> [String: Any] {
+        let response = try world.send("GET", "/reports/billing" + query, token: token)
+        try #require(response.status == 200, "\(response.text)")
+        return try world.json(response)
+    }
+
+    static func numbers(_ report: [String: Any]) -> [Int64] {
+        (report["items"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? Int64 }
+    }
+
+    static func totals(_ report: [String: Any], _ key: String) -> [String: String] {
+        let totals = report[key] as? [[String: Any]] ?? []
+        return Dictionary(
+            uniqueKeysWithValues: totals.compactMap { total in
+                (total["key"] as? String).map { ($0, total["amount"] as? String ?? "") }
+            })
+    }
+
+    @Test("R30 totals by nature and by month add up to the cent, exactly")
+    func totalsToTheCent() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        // Ten cents three times is not 0.30000000000000004 here.
+        let amounts: [(String, BoletaNature, String)] = [
+            ("2006-11-30", .billed, "0.10"), ("2006-12-01", .billed, "0.10"), ("2006-12-02", .contracted, "0.10"),
+            ("2006-12-14", .billed, "277.76"), ("2006-12-20", .contracted, "1234567.89"),
+            ("2006-12-21", .notBilled, "999.99"), ("2007-01-02", .billed, "0.01"),
+        ]
+        var numbers: [Int64] = []
+        for (day, nature, amount) in amounts {
+            numbers.append(try world.recordNew(workDate: day, nature: nature, amount: amount).number)
+        }
+
+        let report = try Self.report(world, try world.managerToken())
+
+        #expect(Self.numbers(report) == [0, 1, 2, 3, 4, 6].map { numbers[$0] })
+        #expect(Self.totals(report, "totalsByNature") == ["billed": "277.97", "contracted": "1234567.99"])
+        #expect(Self.totals(report, "totalsByMonth") == ["2006-11": "0.10", "2006-12": "1234845.85", "2007-01": "0.01"])
+        let total = try #require(report["total"] as? [String: Any])
+        #expect(total["amount"] as? String == "1234845.96")
+        #expect(total["count"] as? Int == 6)
+        let december = try Self.report(world, try world.managerToken(), "?from=2006-12-01&to=2006-12-31&limit=1")
+        #expect(Self.numbers(december) == [numbers[1]])
+        #expect((december["total"] as? [String: Any])?["amount"] as? String == "1234845.85")
+    }
+
+    @Test("R28 R30 the report shows the decision and uses the resolved nature")
+    func theReportUsesTheResolvedNature() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let kept = try world.recordNew(workDate: "2006-12-01", nature: .billed, amount: "100.00")
+        let changed = try world.recordNew(workDate: "2006-12-02", nature: .billed, amount: "50.00")
+        #expect(try world.decide(kept.number, "approve", token: world.approverToken()).status == 200)
+        try world.publish(world.signature(changed, agrees: false))
+        let id = try #require(try world.published(DivergenceRaised.self).first?.divergenceId)
+        let resolution = try world.send(
+            "POST", "/divergences/\(id)/resolution", token: try world.managementToken(),
+            json: ["outcome": "change", "nature": "contracted", "note": "Projeto contratado"])
+        #expect(resolution.status == 200)
+
+        let report = try Self.report(world, try world.managerToken())
+        let items = report["items"] as? [[String: Any]] ?? []
+        #expect(items.count == 2)
+        #expect(items.first?["decision"] as? String == "approve")
+        #expect(items.first?["status"] as? String == "approved")
+        #expect(items.last?["nature"] as? String == "billed")
+        #expect(items.last?["resolvedNature"] as? String == "contracted")
+        #expect(items.last?["isSigned"] as? Bool == true)
+        #expect(Self.totals(report, "totalsByNature") == ["billed": "100.00", "contracted": "50.00"])
+    }
+
+    @Test("R30 a manager sees its client's, an approver what it decided, vendor staff all, anyone else 403")
+    func eachPrincipalSeesWhatR30Allows() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let decided = try world.recordNew(workDate: "2006-12-01")
+        let undecided = try world.recordNew(workDate: "2006-12-02")
+        let byOther = try world.recordNew(workDate: "2006-12-03", approver: world.otherApprover)
+        let xyz = try world.recordNew(
+            workDate: "2006-12-04", contact: world.xyzContact, approver: world.otherClientManager, clientCode: "XYZ")
+        #expect(try world.decide(decided.number, "approve", token: world.approverToken()).status == 200)
+        #expect(try world.decide(byOther.number, "reject", token: world.otherApproverToken()).status == 200)
+
+        let abs = [decided.number, undecided.number, byOther.number]
+        let cases: [(String, String, [Int64])] = [
+            ("manager of ABS", try world.managerToken(), abs),
+            ("approver", try world.approverToken(), [decided.number]),
+            ("other approver", try world.otherApproverToken(), [byOther.number]),
+            ("manager of XYZ", try world.otherClientManagerToken(), [xyz.number]),
+            ("support", try world.supportToken(), abs + [xyz.number]),
+            ("management", try world.managementToken(), abs + [xyz.number]),
+            ("technician", try world.technicianToken(), abs + [xyz.number]),
+        ]
+        for (who, token, expected) in cases {
+            #expect(Self.numbers(try Self.report(world, token)) == expected, "\(who)")
+        }
+        #expect(Self.numbers(try Self.report(world, try world.otherClientManagerToken(), "?clientCode=ABS")).isEmpty)
+        #expect(Self.numbers(try Self.report(world, try world.supportToken(), "?clientCode=XYZ")) == [xyz.number])
+        let plain = try world.token(world.plainUser, clientCode: "ABS")
+        #expect(try world.send("GET", "/reports/billing", token: plain).status == 403)
+        #expect(try world.send("GET", "/reports/billing.csv", token: plain).status == 403)
+        #expect(try world.send("GET", "/reports/billing").status == 401)
+        // A manager whose flag Identity removed no longer sees the whole client.
+        try world.sql("UPDATE known_user SET is_manager = false WHERE id = $1", world.manager)
+        #expect(try world.send("GET", "/reports/billing", token: world.managerToken()).status == 403)
+    }
+
+    @Test("R30 the CSV export holds every row, RFC 4180, with formulas neutralised")
+    func theCSVExport() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        var facts = world.facts(world.newNumber(), workDate: "2006-12-14", amount: "277.76")
+        facts.serviceDescription = "=HYPERLINK(\"http://x\"), consultoria"
+        try world.record(facts)
+
+        let response = try world.send("GET", "/reports/billing.csv", token: try world.managerToken())
+
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"]?.hasPrefix("text/csv") == true)
+        let lines = response.text.components(separatedBy: "\r\n")
+        #expect(lines.first == ApprovalService.billingCSVHeader.joined(separator: ","))
+        #expect(lines.count == 3 && lines.last == "")
+        #expect(
+            lines[1]
+                == "\(facts.number),2006-12-14,ABS,51507,ADRIANA,D51591,\"'=HYPERLINK(\"\"http://x\"\"), consultoria\","
+                + "billed,billed,277.76,false,pending,")
+        let invalid = try world.send("GET", "/reports/billing.csv?to=2006-13-01", token: try world.managerToken())
+        #expect(try world.invalidFields(invalid) == ["to"])
+    }
+}
