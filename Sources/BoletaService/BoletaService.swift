@@ -6,7 +6,8 @@ import Shared
 /// The endpoints and event handlers are added by extensions: `Directory/` (what Boleta keeps of
 /// Identity's clients and users), `Pats/` (PAT intake and listing), `Recording/` (contracts,
 /// rates and boletas), `Signing/` (signatures and the list of boletas to sign), `Report/` (the
-/// service report) and `Reminders/` (the daily signature reminders).
+/// service report), `Reminders/` (the daily signature reminders) and `Approvals/` (Approval's
+/// decisions and resolved natures, shown beside each boleta).
 struct BoletaService: Sendable {
     let context: ServiceContext
     /// The current time; tests set it.
@@ -25,8 +26,9 @@ struct BoletaService: Sendable {
     func components() throws -> ServiceComponents {
         let service = self
         return ServiceComponents(
-            migrations: BoletaMigrations.all + RecordingMigrations.all + SigningMigrations.all,
-            handlers: directoryHandlers() + patHandlers(),
+            migrations: BoletaMigrations.all + RecordingMigrations.all + SigningMigrations.all
+                + ApprovalOutcomeMigrations.all,
+            handlers: directoryHandlers() + patHandlers() + approvalOutcomeHandlers(),
             jobs: reminderJobs(),
             clock: clock,
             startup: { try service.prepareBoletaNumbers() },

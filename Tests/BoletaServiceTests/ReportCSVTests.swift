@@ -9,7 +9,7 @@ import Testing
 struct ReportCSVTests {
     static let header =
         "number,workDate,clientCode,patNumber,contactId,contactName,technicianId,technicianName,"
-        + "serviceDescription,nature,amount,status,signedAt,agreesWithNature"
+        + "serviceDescription,nature,amount,status,signedAt,agreesWithNature,decision,resolvedNature"
 
     @Test(arguments: [
         ("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"),
@@ -40,9 +40,9 @@ struct ReportCSVTests {
             signed == [
                 String(report.first), "2006-12-01", "ABS", "51507", report.world.contact.uuidString.lowercased(), "001",
                 report.world.technician.uuidString.lowercased(), "D51591", "HORA PROD. ICMS INSENTO E IPI INSENTO",
-                "billed", "185.18", "signed", "2006-12-01T19:06:40.000Z", "true",
+                "billed", "185.18", "signed", "2006-12-01T19:06:40.000Z", "true", "", "",
             ])
-        #expect(rows.allSatisfy { $0.count == 14 })
+        #expect(rows.allSatisfy { $0.count == 16 })
     }
 
     @Test func namesWithQuotesCommasLinesAndAccentsComeBackAsTheyWereAndFormulasNeverRun() throws {

@@ -74,6 +74,8 @@ struct BoletaView: Codable, Sendable {
     var cancelReason: String?
     var replacementNumber: Int64?
     var entries: [Entry]
+    /// The approver's decision and the resolved nature, beside the signed content, which they never change.
+    var approval: ApprovalOutcomeView?
 }
 
 /// The canonical form of everything the signer sees, whose SHA-256 is the boleta's content hash.

@@ -49,9 +49,13 @@ extension BoletaService {
     private func showBoleta(_ request: Request) throws -> Response {
         let principal = try request.principal(as: Principal.self)
         let number = try Self.number(request)
-        let record = try pool.withConnection { try loadBoleta(number, on: $0) }
+        let (record, approval) = try pool.withConnection { connection in
+            (try loadBoleta(number, on: connection), try ApprovalOutcomes.find(number, on: connection))
+        }
         guard let record, Self.sees(principal, record) else { throw HTTPError.notFound("There is no such boleta.") }
-        return try Response.json(record.view)
+        var view = record.view
+        view.approval = approval
+        return try Response.json(view)
     }
 
     private func changeBoleta(_ request: Request) throws -> Response {

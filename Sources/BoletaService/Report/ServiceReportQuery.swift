@@ -6,10 +6,14 @@ struct ServiceReportQuery: Sendable {
     static let defaultLimit = 100
     static let maxLimit = 500
     static let statuses: Set<String> = ["unsigned", "signed", "cancelled"]
+    /// The approver's decision a boleta awaits or holds: `pending` is a billed or contracted boleta (by
+    /// the nature that holds) without a decision.
+    static let decisions: Set<String> = ["pending", "approved", "rejected"]
 
     var from: PostgresDate?
     var to: PostgresDate?
     var status: String?
+    var decision: String?
     var patNumber: String?
     var technician: UUID?
     var clientCode: String?
@@ -45,6 +49,10 @@ struct ServiceReportQuery: Sendable {
         status = text("status")
         if let status, !Self.statuses.contains(status) {
             errors.add("status", "must be one of unsigned, signed, cancelled")
+        }
+        decision = text("decision")
+        if let decision, !Self.decisions.contains(decision) {
+            errors.add("decision", "must be one of pending, approved, rejected")
         }
         patNumber = text("patNumber")
         technician = nil

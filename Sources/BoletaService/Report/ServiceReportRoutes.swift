@@ -9,6 +9,7 @@ extension BoletaService {
     static let serviceReportCSVHeader = [
         "number", "workDate", "clientCode", "patNumber", "contactId", "contactName", "technicianId",
         "technicianName", "serviceDescription", "nature", "amount", "status", "signedAt", "agreesWithNature",
+        "decision", "resolvedNature",
     ]
 
     /// The service report (R29): `GET /reports/service` a page as JSON, `GET /reports/service.csv`
@@ -53,7 +54,8 @@ extension BoletaService {
             row.contact.id.uuidString.lowercased(), row.contact.name, row.technician.id.uuidString.lowercased(),
             row.technician.name, row.serviceDescription, row.nature.rawValue, row.amount, row.status,
             row.signedAt.map { $0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) } ?? "",
-            row.agreesWithNature.map { $0 ? "true" : "false" } ?? "",
+            row.agreesWithNature.map { $0 ? "true" : "false" } ?? "", row.decision?.rawValue ?? "",
+            row.resolvedNature?.rawValue ?? "",
         ]
     }
 }

@@ -21,6 +21,10 @@ struct ServiceReportRow: Codable, Sendable {
     var status: String
     var signedAt: Date?
     var agreesWithNature: Bool?
+    /// The approver's decision, as Approval last told.
+    var decision: ApprovalDecision?
+    /// The nature vendor management resolved a divergence to, beside the signed nature.
+    var resolvedNature: BoletaNature?
 }
 
 /// What `GET /reports/service` answers.
@@ -59,17 +63,27 @@ enum ServiceReportStore {
         if let from = query.from { conditions.append("b.work_date >= \(bind(from))") }
         if let to = query.to { conditions.append("b.work_date <= \(bind(to))") }
         if let status = query.status { conditions.append("b.status = \(bind(status))") }
+        switch query.decision {
+        case "pending":
+            conditions.append(
+                "coalesce(o.resolved_nature, b.nature) <> 'notBilled' AND o.decision IS NULL AND b.status <> 'cancelled'")
+        case "approved": conditions.append("o.decision = 'approve'")
+        case "rejected": conditions.append("o.decision = 'reject'")
+        default: break
+        }
         if let pat = query.patNumber { conditions.append("b.pat_number = \(bind(pat))") }
         if let technician = query.technician { conditions.append("b.technician_user_id = \(bind(technician))") }
         let direction = query.ascending ? "ASC" : "DESC"
         let sql = """
             SELECT b.number, b.work_date, b.client_code, b.pat_number, b.contact_user_id,
                 coalesce(c.name, '') AS contact_name, b.technician_user_id, coalesce(t.name, '') AS technician_name,
-                b.service_description, b.nature, b.amount, b.status, s.signed_at, s.agrees_with_nature
+                b.service_description, b.nature, b.amount, b.status, s.signed_at, s.agrees_with_nature,
+                o.decision, o.resolved_nature
             FROM boleta b
                 LEFT JOIN known_user c ON c.id = b.contact_user_id
                 LEFT JOIN known_user t ON t.id = b.technician_user_id
                 LEFT JOIN signature s ON s.boleta_number = b.number
+                LEFT JOIN approval_outcome o ON o.boleta_number = b.number
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY b.work_date \(direction), b.number \(direction)
             LIMIT \(bind(limit)) OFFSET \(bind(offset))
@@ -93,6 +107,8 @@ enum ServiceReportStore {
             amount: RecordingFormats.money(try row.decode(Decimal.self, "amount")),
             status: try row.decode(String.self, "status"),
             signedAt: try row.decode(Date?.self, "signed_at"),
-            agreesWithNature: try row.decode(Bool?.self, "agrees_with_nature"))
+            agreesWithNature: try row.decode(Bool?.self, "agrees_with_nature"),
+            decision: try row.decode(String?.self, "decision").flatMap(ApprovalDecision.init(rawValue:)),
+            resolvedNature: try row.decode(String?.self, "resolved_nature").flatMap(BoletaNature.init(rawValue:)))
     }
 }
