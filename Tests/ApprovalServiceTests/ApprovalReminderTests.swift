@@ -70,7 +70,8 @@ struct ApprovalReminderTests {
                     number: old.number, workDate: "2006-11-30", technicianName: "D51591", nature: .contracted,
                     amount: "10.50", isSigned: false))
         #expect(mine.boletas.last?.isSigned == true)
-        #expect(reminders.first { $0.approverUserId == world.otherApprover }?.boletas.map(\.number) == [forOther.number])
+        #expect(
+            reminders.first { $0.approverUserId == world.otherApprover }?.boletas.map(\.number) == [forOther.number])
         #expect(SystemTopology.consumers["mail"]?.contains(ApprovalRemindersDue.type) == true)
     }
 

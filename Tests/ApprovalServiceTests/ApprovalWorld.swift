@@ -120,7 +120,8 @@ final class ApprovalWorld: Sendable {
         BoletaFacts(
             number: number, revision: revision, workDate: workDate, clientCode: clientCode,
             contactUserId: contact ?? self.contact, approverUserId: approver ?? self.approver,
-            technicianUserId: technician, serviceCode: "HP", serviceDescription: "HORA PROD. ICMS INSENTO E IPI INSENTO",
+            technicianUserId: technician, serviceCode: "HP",
+            serviceDescription: "HORA PROD. ICMS INSENTO E IPI INSENTO",
             patNumber: patNumber, nature: nature, amount: amount, contentHash: String(repeating: "a", count: 64),
             replacesNumber: nil)
     }

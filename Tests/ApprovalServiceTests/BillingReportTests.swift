@@ -46,7 +46,8 @@ struct BillingReportTests {
 
         #expect(Self.numbers(report) == [0, 1, 2, 3, 4, 6].map { numbers[$0] })
         #expect(Self.totals(report, "totalsByNature") == ["billed": "277.97", "contracted": "1234567.99"])
-        #expect(Self.totals(report, "totalsByMonth") == ["2006-11": "0.10", "2006-12": "1234845.85", "2007-01": "0.01"])
+        #expect(
+            Self.totals(report, "totalsByMonth") == ["2006-11": "0.10", "2006-12": "1234845.85", "2007-01": "0.01"])
         let total = try #require(report["total"] as? [String: Any])
         #expect(total["amount"] as? String == "1234845.96")
         #expect(total["count"] as? Int == 6)

@@ -74,7 +74,8 @@ struct DecisionTests {
         #expect(try world.decide(facts.number, "approve", token: try world.supportToken()).status == 403)
         #expect(try world.decide(facts.number, "approve", token: try world.otherClientManagerToken()).status == 404)
         #expect(try world.decide(xyz.number, "approve", token: try world.approverToken()).status == 404)
-        let first = try world.decide(facts.number, "reject", observation: "Não autorizado", token: world.approverToken())
+        let first = try world.decide(
+            facts.number, "reject", observation: "Não autorizado", token: world.approverToken())
         #expect(first.status == 200, "\(first.text)")
         let second = try world.decide(facts.number, "approve", token: try world.approverToken())
         #expect(second.status == 409)
@@ -94,7 +95,8 @@ struct DecisionTests {
         #expect(try world.decide(facts.number, "reject", token: token).status == 200)
 
         #expect(try world.send("POST", path, token: try world.managementToken(), json: ["reason": "x"]).status == 403)
-        #expect(try world.invalidFields(world.send("POST", path, token: try world.supportToken(), json: [:])) == ["reason"])
+        #expect(
+            try world.invalidFields(world.send("POST", path, token: try world.supportToken(), json: [:])) == ["reason"])
         let reopened = try world.send(
             "POST", path, token: try world.supportToken(), json: ["reason": "Rejeitada por engano"])
         #expect(reopened.status == 200, "\(reopened.text)")
@@ -122,11 +124,23 @@ struct DecisionTests {
             (["decisions": []], ["decisions"]),
             (["decisions": [["number": facts.number, "decision": "maybe"]]], ["decisions[0].decision"]),
             (
-                ["decisions": [["number": facts.number, "decision": "approve", "observation": String(repeating: "a", count: 2001)]]],
+                [
+                    "decisions": [
+                        [
+                            "number": facts.number, "decision": "approve",
+                            "observation": String(repeating: "a", count: 2001),
+                        ]
+                    ]
+                ],
                 ["decisions[0].observation"]
             ),
             (
-                ["decisions": [["number": facts.number, "decision": "approve"], ["number": facts.number, "decision": "reject"]]],
+                [
+                    "decisions": [
+                        ["number": facts.number, "decision": "approve"],
+                        ["number": facts.number, "decision": "reject"],
+                    ]
+                ],
                 ["decisions[1].number"]
             ),
         ]

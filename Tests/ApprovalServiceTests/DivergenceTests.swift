@@ -52,8 +52,9 @@ struct DivergenceTests {
         let world = try ApprovalWorld()
         defer { world.stop() }
         let facts = try world.recordNew(nature: .billed)
-        #expect(try world.decide(facts.number, "reject", observation: "Não pedimos", token: world.approverToken())
-            .status == 200)
+        #expect(
+            try world.decide(facts.number, "reject", observation: "Não pedimos", token: world.approverToken())
+                .status == 200)
         let raised = try world.published(DivergenceRaised.self)
         #expect(raised.map(\.cause) == [.approverRejected])
         let id = try #require(raised.first?.divergenceId)
@@ -126,7 +127,8 @@ struct DivergenceTests {
             json: ["outcome": "keep", "note": "x"])
         #expect(unknown.status == 404)
         #expect(try world.published(DivergenceResolved.self).isEmpty)
-        #expect(try world.invalidFields(world.send("GET", "/divergences?status=all", token: world.managementToken()))
-            == ["status"])
+        #expect(
+            try world.invalidFields(world.send("GET", "/divergences?status=all", token: world.managementToken()))
+                == ["status"])
     }
 }

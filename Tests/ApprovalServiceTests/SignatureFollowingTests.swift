@@ -32,7 +32,8 @@ struct SignatureFollowingTests {
         #expect(request.boleta.workDate == "2006-12-02")
         #expect(try world.published(ApprovalGranted.self).isEmpty)
         #expect(try world.published(DivergenceRaised.self).isEmpty)
-        let item = try #require(try world.items(try world.send("GET", "/approvals", token: world.approverToken())).first)
+        let item = try #require(
+            try world.items(try world.send("GET", "/approvals", token: world.approverToken())).first)
         #expect(item["isSigned"] as? Bool == true)
         #expect(item["status"] as? String == "pending")
     }
@@ -96,7 +97,9 @@ struct SignatureFollowingTests {
         let cancelled = try world.recordNew()
         let token = try world.approverToken()
         func numbers() throws -> Set<Int64> {
-            Set(try world.items(try world.send("GET", "/approvals", token: token)).compactMap { $0["number"] as? Int64 })
+            Set(
+                try world.items(try world.send("GET", "/approvals", token: token)).compactMap { $0["number"] as? Int64 }
+            )
         }
         #expect(try numbers() == [changed.number, deleted.number, cancelled.number])
 

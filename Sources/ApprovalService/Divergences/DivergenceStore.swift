@@ -67,7 +67,8 @@ enum DivergenceStore {
             id: try row.decode(UUID.self, "id"), cause: cause, status: resolution == nil ? "open" : "resolved",
             boleta: boleta,
             raisedBy: PersonView(
-                id: try row.decode(UUID.self, "raised_by_user_id"), name: try row.decode(String.self, "raised_by_name")),
+                id: try row.decode(UUID.self, "raised_by_user_id"),
+                name: try row.decode(String.self, "raised_by_name")),
             observation: try row.decode(String.self, "observation"), raisedAt: try row.decode(Date.self, "raised_at"),
             resolution: resolution)
     }

@@ -65,8 +65,8 @@ enum ServiceReportStore {
         if let status = query.status { conditions.append("b.status = \(bind(status))") }
         switch query.decision {
         case "pending":
-            conditions.append(
-                "coalesce(o.resolved_nature, b.nature) <> 'notBilled' AND o.decision IS NULL AND b.status <> 'cancelled'")
+            conditions.append("coalesce(o.resolved_nature, b.nature) <> 'notBilled'")
+            conditions.append("o.decision IS NULL AND b.status <> 'cancelled'")
         case "approved": conditions.append("o.decision = 'approve'")
         case "rejected": conditions.append("o.decision = 'reject'")
         default: break
