@@ -18,6 +18,8 @@ enum ApprovalMatrixCaller: String, CaseIterable, Sendable {
     case approverOfABS
     /// An approver of ABS the targets do not name.
     case otherApproverOfABS
+    /// An approver (not a manager) of another client.
+    case approverOfOther
     /// A user of ABS with no flag.
     case plainUserOfABS
     /// Nobody: no access token.
@@ -80,6 +82,7 @@ extension ApprovalWorld {
         case .managerOfOther: try otherClientManagerToken()
         case .approverOfABS: try approverToken()
         case .otherApproverOfABS: try otherApproverToken()
+        case .approverOfOther: try token(xyzApprover, clientCode: "XYZ", isApprover: true)
         case .plainUserOfABS: try token(plainUser, clientCode: "ABS")
         case .noToken: nil
         }
@@ -100,39 +103,39 @@ extension ApprovalWorld {
 @Suite(.serialized, ApprovalMatrixWorldScope())
 struct ApprovalAccessMatrixTests {
     // swift-format-ignore
-    //                                          sup  tech mgmt mgrA mgrB appr oapr plain none
+    //                                          sup  tech mgmt mgrA mgrB appr oapr aprB plain none
     static let endpoints: [ApprovalMatrixEndpoint] = [
-        ApprovalMatrixEndpoint("GET", "/approvals", [403, 403, 403, 403, 200, 200, 200, 403, 401]) { _ in
+        ApprovalMatrixEndpoint("GET", "/approvals", [403, 403, 403, 403, 200, 200, 200, 200, 403, 401]) { _ in
             ("/approvals", nil)
         },
-        // The manager of the other client is an approver there: this boleta of ABS is not found.
-        ApprovalMatrixEndpoint("POST", "/approvals/decisions", [403, 403, 403, 403, 404, 200, 403, 403, 401]) {
+        // The approvers of the other client do not find this boleta of ABS.
+        ApprovalMatrixEndpoint("POST", "/approvals/decisions", [403, 403, 403, 403, 404, 200, 403, 404, 403, 401]) {
             world in
             ("/approvals/decisions", ["decisions": [["number": try world.recordNew().number, "decision": "approve"]]])
         },
         ApprovalMatrixEndpoint(
-            "POST", "/approvals/{number}/reopen", [200, 403, 403, 403, 403, 403, 403, 403, 401]
+            "POST", "/approvals/{number}/reopen", [200, 403, 403, 403, 403, 403, 403, 403, 403, 401]
         ) { world in
             let facts = try world.recordNew()
             try #require(try world.decide(facts.number, "approve", token: try world.approverToken()).status == 200)
             return ("/approvals/\(facts.number)/reopen", ["reason": "Decidida por engano"])
         },
-        ApprovalMatrixEndpoint("GET", "/divergences", [200, 403, 200, 403, 403, 403, 403, 403, 401]) { _ in
+        ApprovalMatrixEndpoint("GET", "/divergences", [200, 403, 200, 403, 403, 403, 403, 403, 403, 401]) { _ in
             ("/divergences", nil)
         },
         ApprovalMatrixEndpoint(
-            "POST", "/divergences/{id}/resolution", [403, 403, 200, 403, 403, 403, 403, 403, 401]
+            "POST", "/divergences/{id}/resolution", [403, 403, 200, 403, 403, 403, 403, 403, 403, 401]
         ) { world in
             ("/divergences/\(try world.openDivergence())/resolution", ["outcome": "keep", "note": "Mantida"])
         },
-        ApprovalMatrixEndpoint("GET", "/reports/billing", [200, 200, 200, 200, 200, 200, 200, 403, 401]) { _ in
+        ApprovalMatrixEndpoint("GET", "/reports/billing", [200, 200, 200, 200, 200, 200, 200, 200, 403, 401]) { _ in
             ("/reports/billing?clientCode=ABS", nil)
         },
-        ApprovalMatrixEndpoint("GET", "/reports/billing.csv", [200, 200, 200, 200, 200, 200, 200, 403, 401]) { _ in
+        ApprovalMatrixEndpoint("GET", "/reports/billing.csv", [200, 200, 200, 200, 200, 200, 200, 200, 403, 401]) { _ in
             ("/reports/billing.csv?clientCode=ABS", nil)
         },
         ApprovalMatrixEndpoint(
-            "POST", "/admin/jobs/{name}/runs", [201, 403, 403, 403, 403, 403, 403, 403, 401]
+            "POST", "/admin/jobs/{name}/runs", [201, 403, 403, 403, 403, 403, 403, 403, 403, 401]
         ) { _ in
             // A day long gone and not used by another cell, so that it runs once.
             let date = Date(timeIntervalSince1970: Double(Int.random(in: 0..<3650)) * 86_400)

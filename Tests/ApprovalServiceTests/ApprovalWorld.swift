@@ -39,6 +39,8 @@ final class ApprovalWorld: Sendable {
     /// A manager and approver of client XYZ.
     let otherClientManager = UUID()
     let xyzContact = UUID()
+    /// A financial approver of client XYZ, not a manager.
+    let xyzApprover = UUID()
 
     /// A world whose service has `environment` added to its settings.
     init(environment: [String: String] = [:]) throws {
@@ -65,6 +67,7 @@ final class ApprovalWorld: Sendable {
             (management, nil, "management", "G00001", "GERENCIA", false, false),
             (otherClientManager, "XYZ", nil, "001", "XAVIER", true, true),
             (xyzContact, "XYZ", nil, "002", "XENA", false, false),
+            (xyzApprover, "XYZ", nil, "003", "XISTO", false, true),
         ]
         for (id, client, role, code, name, isManager, isApprover) in users {
             try sql(

@@ -99,6 +99,7 @@ struct BillingReportTests {
             ("approver", try world.approverToken(), [decided.number]),
             ("other approver", try world.otherApproverToken(), [byOther.number]),
             ("manager of XYZ", try world.otherClientManagerToken(), [xyz.number]),
+            ("approver of XYZ", try world.token(world.xyzApprover, clientCode: "XYZ", isApprover: true), []),
             ("support", try world.supportToken(), abs + [xyz.number]),
             ("management", try world.managementToken(), abs + [xyz.number]),
             ("technician", try world.technicianToken(), abs + [xyz.number]),
