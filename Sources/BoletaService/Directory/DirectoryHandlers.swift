@@ -44,18 +44,14 @@ extension BoletaService {
     }
 }
 
-/// Writes Identity's clients and users into Boleta's tables.
+/// Writes Identity's clients and users into Boleta's tables, as every service's ``DirectoryCopy`` does,
+/// and ties PATs to their contact.
 enum Directory {
     /// Inserts or updates a client; `isActive` `nil` leaves the state as it is (active when new).
     static func saveClient(
         code: String, name: String, timeZone: String, isActive: Bool?, on connection: PostgresConnection
     ) throws {
-        _ = try connection.execute(
-            """
-            INSERT INTO known_client (code, name, time_zone, is_active) VALUES ($1, $2, $3, COALESCE($4, true))
-            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone,
-                is_active = COALESCE($4, known_client.is_active)
-            """, code, name, timeZone, isActive)
+        try DirectoryCopy.saveClient(code: code, name: name, timeZone: timeZone, isActive: isActive, on: connection)
     }
 
     /// Inserts or updates a user from Identity's summary of it.
@@ -64,17 +60,7 @@ enum Directory {
     /// only deactivation, reactivation and deletion change it. PATs that named the user by its
     /// code before Boleta knew it are tied to it now.
     static func saveUser(_ user: UserSummary, reactivating: Bool, on connection: PostgresConnection) throws {
-        _ = try connection.execute(
-            """
-            INSERT INTO known_user
-                (id, client_code, vendor_role, code, name, email, is_manager, is_approver, is_active)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)
-            ON CONFLICT (id) DO UPDATE SET client_code = EXCLUDED.client_code, vendor_role = EXCLUDED.vendor_role,
-                code = EXCLUDED.code, name = EXCLUDED.name, email = EXCLUDED.email,
-                is_manager = EXCLUDED.is_manager, is_approver = EXCLUDED.is_approver,
-                is_active = known_user.is_active OR $9, updated_at = now()
-            """, user.userId, user.clientCode, user.vendorRole?.rawValue, user.code, user.name, user.email,
-            user.isManager, user.isApprover, reactivating)
+        try DirectoryCopy.saveUser(user, reactivating: reactivating, on: connection)
         if let client = user.clientCode {
             _ = try connection.execute(
                 """
