@@ -66,6 +66,26 @@ struct SignatureFollowingTests {
         #expect(again.status == 409, "\(again.text)")
     }
 
+    @Test("R26 R27 a decision taken before the signature stands: nobody is asked, and no second decision counts")
+    func aDecisionBeforeTheSignatureStands() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let byContact = try world.recordNew()
+        let byApprover = try world.recordNew(contact: world.approver)
+        let token = try world.approverToken()
+        #expect(try world.decide(byContact.number, "approve", token: token).status == 200)
+        #expect(try world.decide(byApprover.number, "approve", token: token).status == 200)
+
+        try world.publish(world.signature(byContact))
+        try world.publish(world.signature(byApprover, signer: world.approver, decision: .reject))
+
+        #expect(try world.published(ApprovalRequested.self).isEmpty)
+        #expect(try world.published(ApprovalGranted.self).map(\.number) == [byContact.number, byApprover.number])
+        #expect(try world.published(ApprovalRejected.self).isEmpty)
+        let items = try world.items(try world.send("GET", "/approvals?status=approved&signed=true", token: token))
+        #expect(Set(items.compactMap { $0["number"] as? Int64 }) == [byContact.number, byApprover.number])
+    }
+
     @Test("R26 an approver who signs without deciding is not asked by e-mail; its decision stays pending")
     func theApproverSigningWithoutDecidingIsNotAsked() throws {
         let world = try ApprovalWorld()
