@@ -61,5 +61,12 @@ enum ApprovalMigrations {
                 );
                 CREATE INDEX divergence_raised ON divergence (raised_at);
                 """),
+        Migration(
+            version: 102, name: "approval_request_minutes",
+            sql: """
+                -- The hours worked, as whole minutes, for the billing report (R30); NULL for a boleta whose
+                -- events were written before Boleta told them.
+                ALTER TABLE approval_request ADD COLUMN minutes integer CHECK (minutes >= 0);
+                """),
     ]
 }

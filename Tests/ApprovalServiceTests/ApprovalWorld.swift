@@ -118,7 +118,7 @@ final class ApprovalWorld: Sendable {
     func facts(
         _ number: Int64, workDate: String = "2006-12-02", nature: BoletaNature = .billed, amount: String = "185.18",
         contact: UUID? = nil, approver: UUID? = nil, patNumber: String? = "51507", revision: Int = 1,
-        clientCode: String = "ABS"
+        clientCode: String = "ABS", minutes: Int? = 90
     ) -> BoletaFacts {
         BoletaFacts(
             number: number, revision: revision, workDate: workDate, clientCode: clientCode,
@@ -126,7 +126,7 @@ final class ApprovalWorld: Sendable {
             technicianUserId: technician, serviceCode: "HP",
             serviceDescription: "HORA PROD. ICMS INSENTO E IPI INSENTO",
             patNumber: patNumber, nature: nature, amount: amount, contentHash: String(repeating: "a", count: 64),
-            replacesNumber: nil)
+            replacesNumber: nil, minutes: minutes)
     }
 
     /// Publishes `BoletaRecorded` for `facts` and waits until Approval keeps it.
@@ -142,11 +142,11 @@ final class ApprovalWorld: Sendable {
     @discardableResult
     func recordNew(
         workDate: String = "2006-12-02", nature: BoletaNature = .billed, amount: String = "185.18",
-        contact: UUID? = nil, approver: UUID? = nil, clientCode: String = "ABS"
+        contact: UUID? = nil, approver: UUID? = nil, clientCode: String = "ABS", minutes: Int? = 90
     ) throws -> BoletaFacts {
         let facts = facts(
             newNumber(), workDate: workDate, nature: nature, amount: amount, contact: contact, approver: approver,
-            clientCode: clientCode)
+            clientCode: clientCode, minutes: minutes)
         try record(facts)
         return facts
     }

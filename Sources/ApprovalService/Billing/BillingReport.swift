@@ -2,8 +2,6 @@ import Foundation
 import Shared
 
 /// One billed or contracted boleta in the billing report (R30).
-///
-/// Hours are not in it: Boleta's events carry the amount, not the time entries.
 struct BillingRow: Codable, Sendable {
     var number: Int64
     var workDate: String
@@ -17,18 +15,28 @@ struct BillingRow: Codable, Sendable {
     /// The nature that holds: the one vendor management resolved, else the technician's (R28).
     var resolvedNature: BoletaNature
     var amount: String
+    /// The hours worked, as whole minutes; `nil` for a boleta whose events were written before Boleta told them.
+    var minutes: Int?
+    /// The same hours as `H:MM`.
+    var hours: String?
     var isSigned: Bool
     /// `pending`, `approved` or `rejected`.
     var status: String
     var decision: ApprovalDecision?
 }
 
-/// The sum of the amounts of a group of rows, to the cent.
+/// The sums of the amounts, to the cent, and of the hours, to the minute, of a group of rows.
 struct BillingTotal: Codable, Sendable, Equatable {
     /// The nature (`billed`, `contracted`) or the month (`YYYY-MM`) of the group.
     var key: String
     var count: Int
     var amount: String
+    /// The hours of the rows that have them, as whole minutes.
+    var minutes: Int
+    /// The same hours as `H:MM`.
+    var hours: String
+    /// How many rows of the group have no hours, their events written before Boleta told them; 0 normally.
+    var countWithoutHours: Int
 }
 
 /// What `GET /reports/billing` answers: a page of rows, and the totals of every row of the filter.
@@ -130,31 +138,37 @@ enum BillingReportStore {
         _ query: BillingQuery, scope: BillingScope, on connection: PostgresConnection
     ) throws -> (byNature: [BillingTotal], byMonth: [BillingTotal], total: BillingTotal) {
         let sql = conditions(query, scope: scope)
+        // Sums of numeric and integer columns in the database: exact, never through floating point.
+        let sums = """
+            count(*) AS count, coalesce(sum(r.amount), 0) AS amount, coalesce(sum(r.minutes), 0)::bigint AS minutes,
+                count(*) FILTER (WHERE r.minutes IS NULL) AS count_without_hours
+            """
         func grouped(_ key: String) throws -> [BillingTotal] {
             try connection.query(
                 """
-                SELECT \(key) AS key, count(*) AS count, sum(r.amount) AS amount FROM approval_request r
+                SELECT \(key) AS key, \(sums) FROM approval_request r
                 WHERE \(sql.clause) GROUP BY 1 ORDER BY 1
                 """, parameters: sql.parameters
-            ).map { row in
-                BillingTotal(
-                    key: try row.decode(String.self, "key"), count: try row.decode(Int.self, "count"),
-                    amount: ApprovalFormats.money(try row.decode(Decimal.self, "amount")))
-            }
+            ).map { try total($0, key: $0.decode(String.self, "key")) }
         }
         let byNature = try grouped("coalesce(r.resolved_nature, r.nature)")
         let byMonth = try grouped("to_char(r.work_date, 'YYYY-MM')")
         let all = try connection.query(
-            "SELECT count(*) AS count, coalesce(sum(r.amount), 0) AS amount FROM approval_request r "
-                + "WHERE \(sql.clause)", parameters: sql.parameters)[0]
-        let total = BillingTotal(
-            key: "all", count: try all.decode(Int.self, "count"),
-            amount: ApprovalFormats.money(try all.decode(Decimal.self, "amount")))
-        return (byNature, byMonth, total)
+            "SELECT \(sums) FROM approval_request r WHERE \(sql.clause)", parameters: sql.parameters)[0]
+        return (byNature, byMonth, try total(all, key: "all"))
+    }
+
+    private static func total(_ row: PostgresRow, key: String) throws -> BillingTotal {
+        let minutes = try row.decode(Int.self, "minutes")
+        return BillingTotal(
+            key: key, count: try row.decode(Int.self, "count"),
+            amount: ApprovalFormats.money(try row.decode(Decimal.self, "amount")), minutes: minutes,
+            hours: ApprovalFormats.hours(minutes), countWithoutHours: try row.decode(Int.self, "count_without_hours"))
     }
 
     private static func row(_ row: PostgresRow) throws -> BillingRow {
         let nature = try ApprovalRecords.nature(row.decode(String.self, "nature"))
+        let minutes = try row.decode(Int?.self, "minutes")
         return BillingRow(
             number: try row.decode(Int64.self, "number"),
             workDate: try row.decode(PostgresDate.self, "work_date").description,
@@ -167,8 +181,9 @@ enum BillingReportStore {
                 name: try row.decode(String.self, "technician_name")),
             serviceDescription: try row.decode(String.self, "service_description"), nature: nature,
             resolvedNature: try row.decode(String?.self, "resolved_nature").map(ApprovalRecords.nature) ?? nature,
-            amount: ApprovalFormats.money(try row.decode(Decimal.self, "amount")),
-            isSigned: try row.decode(Bool.self, "is_signed"), status: try row.decode(String.self, "status"),
+            amount: ApprovalFormats.money(try row.decode(Decimal.self, "amount")), minutes: minutes,
+            hours: minutes.map(ApprovalFormats.hours), isSigned: try row.decode(Bool.self, "is_signed"),
+            status: try row.decode(String.self, "status"),
             decision: try row.decode(String?.self, "decision").flatMap(ApprovalDecision.init(rawValue:)))
     }
 }

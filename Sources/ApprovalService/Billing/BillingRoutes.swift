@@ -8,7 +8,7 @@ extension ApprovalService {
     /// The columns of the billing report's CSV, in order.
     static let billingCSVHeader = [
         "number", "workDate", "clientCode", "patNumber", "contactName", "technicianName", "serviceDescription",
-        "nature", "resolvedNature", "amount", "signed", "status", "decision",
+        "nature", "resolvedNature", "amount", "hours", "minutes", "signed", "status", "decision",
     ]
 
     /// The billing report (R30): `GET /reports/billing` a page as JSON with the totals of the whole
@@ -53,7 +53,8 @@ extension ApprovalService {
         [
             String(row.number), row.workDate, row.clientCode, row.patNumber ?? "", row.contact.name,
             row.technician.name, row.serviceDescription, row.nature.rawValue, row.resolvedNature.rawValue, row.amount,
-            row.isSigned ? "true" : "false", row.status, row.decision?.rawValue ?? "",
+            row.hours ?? "", row.minutes.map(String.init) ?? "", row.isSigned ? "true" : "false", row.status,
+            row.decision?.rawValue ?? "",
         ]
     }
 }

@@ -21,6 +21,10 @@ struct ApprovalItem: Codable, Sendable {
     /// The nature vendor management decided on, when a divergence was resolved.
     var resolvedNature: BoletaNature?
     var amount: String
+    /// The hours worked, as whole minutes; `nil` when Boleta did not tell them.
+    var minutes: Int?
+    /// The same hours as `H:MM`.
+    var hours: String?
     /// Whether the boleta's contact signed it.
     var isSigned: Bool
     var signedAt: Date?
@@ -64,7 +68,7 @@ enum ApprovalList {
     static let selection = """
         SELECT r.number, r.work_date, r.client_code, r.pat_number, r.contact_user_id,
             coalesce(c.name, '') AS contact_name, r.technician_user_id, coalesce(t.name, '') AS technician_name,
-            r.service_description, r.nature, r.resolved_nature, r.amount, r.signed_at,
+            r.service_description, r.nature, r.resolved_nature, r.amount, r.minutes, r.signed_at,
             r.boleta_status IN ('signed', 'cancelled') AS is_signed, \(ApprovalRecords.statusSQL) AS status,
             r.decision, r.decision_observation, r.decided_at
         FROM approval_request r
@@ -100,7 +104,8 @@ enum ApprovalList {
     }
 
     private static func item(_ row: PostgresRow) throws -> ApprovalItem {
-        ApprovalItem(
+        let minutes = try row.decode(Int?.self, "minutes")
+        return ApprovalItem(
             number: try row.decode(Int64.self, "number"),
             workDate: try row.decode(PostgresDate.self, "work_date").description,
             clientCode: try row.decode(String.self, "client_code"),
@@ -114,6 +119,7 @@ enum ApprovalList {
             nature: try ApprovalRecords.nature(row.decode(String.self, "nature")),
             resolvedNature: try row.decode(String?.self, "resolved_nature").map(ApprovalRecords.nature),
             amount: ApprovalFormats.money(try row.decode(Decimal.self, "amount")),
+            minutes: minutes, hours: minutes.map(ApprovalFormats.hours),
             isSigned: try row.decode(Bool.self, "is_signed"),
             signedAt: try row.decode(Date?.self, "signed_at"),
             status: try row.decode(String.self, "status"),

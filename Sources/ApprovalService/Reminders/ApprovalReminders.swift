@@ -38,7 +38,7 @@ extension ApprovalService {
             """
             SELECT r.approver_user_id, r.client_code, r.number, r.work_date,
                 coalesce(t.name, '') AS technician_name, coalesce(r.resolved_nature, r.nature) AS nature, r.amount,
-                r.boleta_status = 'signed' AS is_signed
+                r.minutes, r.boleta_status = 'signed' AS is_signed
             FROM approval_request r
                 LEFT JOIN known_user t ON t.id = r.technician_user_id
                 LEFT JOIN known_user a ON a.id = r.approver_user_id
@@ -57,7 +57,7 @@ extension ApprovalService {
                 technicianName: try row.decode(String.self, "technician_name"),
                 nature: try ApprovalRecords.nature(row.decode(String.self, "nature")),
                 amount: ApprovalFormats.money(try row.decode(Decimal.self, "amount")),
-                isSigned: try row.decode(Bool.self, "is_signed"))
+                isSigned: try row.decode(Bool.self, "is_signed"), minutes: try row.decode(Int?.self, "minutes"))
             if let last = reminders.last, last.approverUserId == approver, last.clientCode == clientCode {
                 reminders[reminders.count - 1].boletas.append(entry)
             } else {

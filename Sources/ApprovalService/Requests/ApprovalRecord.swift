@@ -17,6 +17,8 @@ struct ApprovalRecord: Sendable {
     /// The nature vendor management decided on, when a divergence was resolved (R28).
     var resolvedNature: BoletaNature?
     var amount: Decimal
+    /// The hours worked, as whole minutes; `nil` when Boleta did not tell them.
+    var minutes: Int?
     /// `unsigned`, `signed`, `deleted` or `cancelled`.
     var boletaStatus: String
     var decision: ApprovalDecision?
@@ -38,7 +40,7 @@ struct ApprovalRecord: Sendable {
             number: number, clientCode: clientCode, workDate: workDate.description,
             technicianUserId: technicianUserID, contactUserId: contactUserID, approverUserId: approverUserID,
             serviceDescription: serviceDescription, patNumber: patNumber, nature: effectiveNature,
-            amount: ApprovalFormats.money(amount))
+            amount: ApprovalFormats.money(amount), minutes: minutes)
     }
 }
 
@@ -60,7 +62,7 @@ enum ApprovalRecords {
         try connection.query(
             """
             SELECT number, revision, client_code, work_date, contact_user_id, approver_user_id, technician_user_id,
-                service_description, pat_number, nature, resolved_nature, amount, boleta_status, decision,
+                service_description, pat_number, nature, resolved_nature, amount, minutes, boleta_status, decision,
                 decided_at, reopen_count
             FROM approval_request WHERE number = $1
             """ + (forUpdate ? " FOR UPDATE" : ""), number
@@ -80,6 +82,7 @@ enum ApprovalRecords {
             nature: try nature(row.decode(String.self, "nature")),
             resolvedNature: try row.decode(String?.self, "resolved_nature").map(nature),
             amount: try row.decode(Decimal.self, "amount"),
+            minutes: try row.decode(Int?.self, "minutes"),
             boletaStatus: try row.decode(String.self, "boleta_status"),
             decision: try row.decode(String?.self, "decision").flatMap(ApprovalDecision.init(rawValue:)),
             decidedAt: try row.decode(Date?.self, "decided_at"),
@@ -106,22 +109,26 @@ enum ApprovalRecords {
         guard Decimal(string: facts.amount, locale: Locale(identifier: "en_US_POSIX")) != nil else {
             throw EventRejection("data.boleta.amount \"\(facts.amount)\" is not a decimal amount")
         }
+        if let minutes = facts.minutes, !(0...ApprovalFormats.minutesPerDay).contains(minutes) {
+            throw EventRejection("data.boleta.minutes \(minutes) is not a number of minutes within one day")
+        }
         let written = try connection.execute(
             """
             INSERT INTO approval_request (number, revision, client_code, work_date, contact_user_id,
-                approver_user_id, technician_user_id, service_code, service_description, pat_number, nature, amount)
-            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12::numeric)
+                approver_user_id, technician_user_id, service_code, service_description, pat_number, nature, amount,
+                minutes)
+            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13)
             ON CONFLICT (number) DO UPDATE SET revision = EXCLUDED.revision, client_code = EXCLUDED.client_code,
                 work_date = EXCLUDED.work_date, contact_user_id = EXCLUDED.contact_user_id,
                 approver_user_id = EXCLUDED.approver_user_id, technician_user_id = EXCLUDED.technician_user_id,
                 service_code = EXCLUDED.service_code, service_description = EXCLUDED.service_description,
                 pat_number = EXCLUDED.pat_number, nature = EXCLUDED.nature, amount = EXCLUDED.amount,
-                updated_at = now()
+                minutes = EXCLUDED.minutes, updated_at = now()
             WHERE approval_request.revision < EXCLUDED.revision
             """,
             facts.number, facts.revision, facts.clientCode, facts.workDate, facts.contactUserId,
             facts.approverUserId, facts.technicianUserId, facts.serviceCode, facts.serviceDescription,
-            facts.patNumber, facts.nature.rawValue, facts.amount)
+            facts.patNumber, facts.nature.rawValue, facts.amount, facts.minutes)
         return written == 1
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// The text formats of Approval's answers: money, dates, timestamps.
+/// The text formats of Approval's answers: money, hours, dates, timestamps.
 enum ApprovalFormats {
     /// An amount of money with exactly two decimals, such as `277.70`; exact, never through `Double`.
     static func money(_ value: Decimal) -> String {
@@ -12,6 +12,17 @@ enum ApprovalFormats {
         let sign = cents < 0 ? "-" : ""
         let remainder = abs(cents) % 100
         return sign + String(abs(cents) / 100) + "." + (remainder < 10 ? "0" : "") + String(remainder)
+    }
+
+    /// The most minutes one boleta holds: its time entries lie within its work day.
+    static let minutesPerDay = 24 * 60
+
+    /// Whole minutes as hours and minutes, `H:MM`: `2:30` for 150, `0:07` for 7; totals may pass 24 hours
+    /// (`1234:05`). Exact, where decimal hours would not be (7 minutes are 0.11666… hours).
+    static func hours(_ minutes: Int) -> String {
+        let sign = minutes < 0 ? "-" : ""
+        let remainder = abs(minutes) % 60
+        return sign + String(abs(minutes) / 60) + ":" + (remainder < 10 ? "0" : "") + String(remainder)
     }
 
     /// A timestamp as ISO 8601 in UTC with milliseconds, as the events write them.

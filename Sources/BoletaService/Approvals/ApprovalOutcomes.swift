@@ -102,8 +102,12 @@ enum ApprovalOutcomes {
     }
 
     /// Parks an event about a boleta Boleta does not have, or that names another client.
+    ///
+    /// The boleta is share-locked until the transaction ends, so that an outcome and a signature of the
+    /// same boleta (which locks it for update) are applied one after the other: a signature with a
+    /// decision sees a decision committed before it.
     static func checkBoleta(_ number: Int64, clientCode: String, on connection: PostgresConnection) throws {
-        let found = try connection.query("SELECT client_code FROM boleta WHERE number = $1", number).first
+        let found = try connection.query("SELECT client_code FROM boleta WHERE number = $1 FOR SHARE", number).first
         guard let found else { throw EventRejection("data.number: there is no boleta \(number)") }
         guard try found.decode(String.self, "client_code") == clientCode else {
             throw EventRejection("data.clientCode: boleta \(number) is not of client \(clientCode)")

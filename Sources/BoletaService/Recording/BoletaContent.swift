@@ -20,7 +20,8 @@ struct BoletaRecord: Sendable {
             contactUserId: draft.contactUserID, approverUserId: draft.approverUserID,
             technicianUserId: technicianUserID, serviceCode: draft.serviceCode,
             serviceDescription: draft.serviceDescription, patNumber: draft.patNumber, nature: draft.nature,
-            amount: RecordingFormats.money(amount), contentHash: contentHash, replacesNumber: draft.replacesNumber)
+            amount: RecordingFormats.money(amount), contentHash: contentHash, replacesNumber: draft.replacesNumber,
+            minutes: draft.minutes)
     }
 
     /// The boleta as the endpoints answer it.

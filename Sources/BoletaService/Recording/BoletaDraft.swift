@@ -80,6 +80,10 @@ struct BoletaDraft: Sendable {
     /// The amount of this boleta.
     var amount: Decimal { Self.amount(of: entries, hourlyRate: hourlyRate) }
 
+    /// The hours worked, as whole minutes: Σ (end − start) over the entries, the time ``amount(of:hourlyRate:)``
+    /// multiplies by the rate, without the overtime multiplier.
+    var minutes: Int { entries.reduce(0) { $0 + $1.end - $1.start } }
+
     /// Checks what can be checked without the database; the rest is ``BoletaService/checkReferences(_:on:)``.
     init(_ body: BoletaBody) throws(HTTPError) {
         var errors = FieldErrors()

@@ -98,7 +98,7 @@ extension BoletaService {
         guard let signer, signer.isActive, !signer.isDeleted, signer.clientCode == record.draft.clientCode else {
             throw SigningRefusal(outcome: .forbidden, detail: "The signer is not an active user of the client.")
         }
-        let decision = try checkedDecision(item, record: record, signerID: claims.signerID)
+        let decision = try checkedDecision(item, record: record, signerID: claims.signerID, on: connection)
         let observation = try checkedText(item.observation, field: "observation") ?? ""
         let decisionObservation = try checkedText(item.decisionObservation, field: "decisionObservation")
 
@@ -131,9 +131,13 @@ extension BoletaService {
     }
 
     /// The decision stated with the signature: only from the boleta's approver, on a billed or contracted
-    /// boleta (R25, R26).
+    /// boleta (R25, R26), that the approver has not decided on in Approval already (R27).
+    ///
+    /// Approval keeps the first decision, so a second one given with the signature would leave the
+    /// signature saying one thing and Approval another: it is refused as `already-decided`, and the signer
+    /// signs again without it. A decision that vendor support reopened no longer counts.
     private func checkedDecision(
-        _ item: SignatureItem, record: BoletaRecord, signerID: UUID
+        _ item: SignatureItem, record: BoletaRecord, signerID: UUID, on connection: PostgresConnection
     ) throws -> ApprovalDecision? {
         guard let text = item.decision else { return nil }
         guard let decision = ApprovalDecision(rawValue: text) else {
@@ -146,6 +150,12 @@ extension BoletaService {
         guard record.draft.nature != .notBilled else {
             throw SigningRefusal(
                 outcome: .invalid, detail: "A boleta that is not billed needs no decision.", field: "decision")
+        }
+        if let taken = try ApprovalOutcomes.find(record.number, on: connection)?.decision {
+            throw SigningRefusal(
+                outcome: .alreadyDecided,
+                detail: "Boleta \(record.number) already has the approver's decision (\(taken.rawValue)); "
+                    + "sign it without a decision.")
         }
         return decision
     }

@@ -45,6 +45,8 @@ enum SigningOutcome: String, Codable, Sendable {
     case contentChanged = "content-changed"
     /// The boleta was cancelled.
     case conflict
+    /// A decision came with the signature, but the approver already decided in Approval (R27).
+    case alreadyDecided = "already-decided"
     /// Something stated with the signature is not acceptable (a decision from someone else).
     case invalid
 }
@@ -63,6 +65,7 @@ struct SigningRefusal: Error, Sendable {
         case .forbidden: .forbidden(detail)
         case .alreadySigned: .conflict(detail, code: "already-signed")
         case .contentChanged: .conflict(detail, code: "content-changed")
+        case .alreadyDecided: .conflict(detail, code: "already-decided")
         case .conflict: .conflict(detail)
         case .invalid: .invalid([HTTPError.FieldError(field: field ?? "items", message: detail)], detail: detail)
         }

@@ -17,11 +17,14 @@ public struct ApprovalSubject: Codable, Sendable, Equatable {
     public var nature: BoletaNature
     /// The amount in BRL with two decimals, as text so that it stays exact.
     public var amount: String
+    /// The hours worked, as whole minutes (see ``BoletaFacts/minutes``); `nil` when Boleta did not tell them.
+    public var minutes: Int?
 
     /// The facts of boleta `number`.
     public init(
         number: Int64, clientCode: String, workDate: String, technicianUserId: UUID, contactUserId: UUID,
-        approverUserId: UUID, serviceDescription: String, patNumber: String?, nature: BoletaNature, amount: String
+        approverUserId: UUID, serviceDescription: String, patNumber: String?, nature: BoletaNature, amount: String,
+        minutes: Int? = nil
     ) {
         self.number = number
         self.clientCode = clientCode
@@ -33,6 +36,7 @@ public struct ApprovalSubject: Codable, Sendable, Equatable {
         self.patNumber = patNumber
         self.nature = nature
         self.amount = amount
+        self.minutes = minutes
     }
 }
 
@@ -204,11 +208,13 @@ public struct ApprovalRemindersDue: DomainEvent {
         public var nature: BoletaNature
         public var amount: String
         public var isSigned: Bool
+        /// The hours worked, as whole minutes (see ``BoletaFacts/minutes``); `nil` when Boleta did not tell them.
+        public var minutes: Int?
 
         /// An entry for boleta `number`.
         public init(
             number: Int64, workDate: String, technicianName: String, nature: BoletaNature, amount: String,
-            isSigned: Bool
+            isSigned: Bool, minutes: Int? = nil
         ) {
             self.number = number
             self.workDate = workDate
@@ -216,6 +222,7 @@ public struct ApprovalRemindersDue: DomainEvent {
             self.nature = nature
             self.amount = amount
             self.isSigned = isSigned
+            self.minutes = minutes
         }
     }
 

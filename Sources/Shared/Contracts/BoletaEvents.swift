@@ -33,6 +33,12 @@ public struct BoletaFacts: Codable, Sendable, Equatable {
     public var nature: BoletaNature
     /// The amount in BRL with two decimals, as text so that it stays exact.
     public var amount: String
+    /// The hours worked, as whole minutes: the sum over the time entries of end minus start, the same
+    /// time R17 multiplies by the rate, before any overtime multiplier. Minutes rather than decimal hours,
+    /// since a time such as 7 minutes has no exact decimal in hours.
+    ///
+    /// Added after version 1 of the recorded and changed events: `nil` in an event written before.
+    public var minutes: Int?
     /// The SHA-256 (hex) of the content the signer sees.
     public var contentHash: String
     /// The signed boleta this one corrects, if any (R18).
@@ -42,7 +48,8 @@ public struct BoletaFacts: Codable, Sendable, Equatable {
     public init(
         number: Int64, revision: Int, workDate: String, clientCode: String, contactUserId: UUID,
         approverUserId: UUID, technicianUserId: UUID, serviceCode: String, serviceDescription: String,
-        patNumber: String?, nature: BoletaNature, amount: String, contentHash: String, replacesNumber: Int64?
+        patNumber: String?, nature: BoletaNature, amount: String, contentHash: String, replacesNumber: Int64?,
+        minutes: Int? = nil
     ) {
         self.number = number
         self.revision = revision
@@ -56,6 +63,7 @@ public struct BoletaFacts: Codable, Sendable, Equatable {
         self.patNumber = patNumber
         self.nature = nature
         self.amount = amount
+        self.minutes = minutes
         self.contentHash = contentHash
         self.replacesNumber = replacesNumber
     }
