@@ -56,6 +56,93 @@ struct BillingReportTests {
         #expect((december["total"] as? [String: Any])?["amount"] as? String == "1234845.85")
     }
 
+    /// The totals of `key` (`totalsByNature`, `totalsByMonth`) as key: minutes and hours.
+    static func hourTotals(_ report: [String: Any], _ key: String) -> [String: String] {
+        let totals = report[key] as? [[String: Any]] ?? []
+        return Dictionary(
+            uniqueKeysWithValues: totals.compactMap { total in
+                (total["key"] as? String).map {
+                    ($0, "\(total["minutes"] as? Int ?? -1) \(total["hours"] as? String ?? "")")
+                }
+            })
+    }
+
+    @Test("R30 each row shows its hours, and the totals sum them to the minute by nature, by month and in all")
+    func hoursAndTheirTotalsToTheMinute() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let boletas: [(String, BoletaNature, Int)] = [
+            ("2006-11-30", .billed, 7), ("2006-12-01", .billed, 90), ("2006-12-02", .contracted, 1439),
+            ("2006-12-14", .billed, 45), ("2006-12-21", .notBilled, 600), ("2007-01-02", .contracted, 1),
+        ]
+        var numbers: [Int64] = []
+        for (day, nature, minutes) in boletas {
+            numbers.append(try world.recordNew(workDate: day, nature: nature, minutes: minutes).number)
+        }
+
+        let report = try Self.report(world, try world.managerToken())
+
+        let items = report["items"] as? [[String: Any]] ?? []
+        #expect(items.compactMap { $0["number"] as? Int64 } == [0, 1, 2, 3, 5].map { numbers[$0] })
+        #expect(items.compactMap { $0["minutes"] as? Int } == [7, 90, 1439, 45, 1])
+        #expect(items.compactMap { $0["hours"] as? String } == ["0:07", "1:30", "23:59", "0:45", "0:01"])
+        #expect(Self.hourTotals(report, "totalsByNature") == ["billed": "142 2:22", "contracted": "1440 24:00"])
+        #expect(
+            Self.hourTotals(report, "totalsByMonth")
+                == ["2006-11": "7 0:07", "2006-12": "1574 26:14", "2007-01": "1 0:01"])
+        let total = try #require(report["total"] as? [String: Any])
+        #expect(total["minutes"] as? Int == 1582)
+        #expect(total["hours"] as? String == "26:22")
+        #expect(total["countWithoutHours"] as? Int == 0)
+        // The approver's list shows the same hours.
+        let list = try world.items(world.send("GET", "/approvals", token: try world.approverToken()))
+        #expect(list.compactMap { $0["hours"] as? String } == ["0:07", "1:30", "23:59", "0:45", "0:01"])
+        #expect(list.compactMap { $0["minutes"] as? Int } == [7, 90, 1439, 45, 1])
+    }
+
+    @Test("R30 a boleta whose events told no hours shows none and is counted apart, until a change tells them")
+    func aBoletaWithoutHours() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let told = try world.recordNew(workDate: "2006-12-01", minutes: 30)
+        let older = try world.recordNew(workDate: "2006-12-02", minutes: nil)
+
+        let before = try Self.report(world, try world.managerToken())
+
+        let rows = before["items"] as? [[String: Any]] ?? []
+        #expect(rows.map { $0["number"] as? Int64 } == [told.number, older.number])
+        #expect(rows.last?["minutes"] == nil && rows.last?["hours"] == nil)
+        let total = try #require(before["total"] as? [String: Any])
+        #expect(total["count"] as? Int == 2)
+        #expect(total["minutes"] as? Int == 30)
+        #expect(total["countWithoutHours"] as? Int == 1)
+
+        var changed = older
+        changed.revision = 2
+        changed.minutes = 75
+        try world.publish(BoletaChanged(boleta: changed))
+        let after = try #require(try Self.report(world, try world.managerToken())["total"] as? [String: Any])
+        #expect(after["minutes"] as? Int == 105)
+        #expect(after["hours"] as? String == "1:45")
+        #expect(after["countWithoutHours"] as? Int == 0)
+    }
+
+    @Test("R30 facts whose minutes are not a time within one day are parked with the reason")
+    func impossibleMinutesAreParked() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        for minutes in [-1, 1441] {
+            let facts = world.facts(world.newNumber(), minutes: minutes)
+            try world.running.publish(BoletaRecorded(boleta: facts), producer: "boleta")
+            let parked = try world.eventually {
+                try !world.sql("SELECT 1 FROM parked_event WHERE reason LIKE '%minutes ' || $1 || '%'", "\(minutes)")
+                    .isEmpty
+            }
+            #expect(parked, "minutes \(minutes) parked")
+            #expect(try world.revision(of: facts.number) == nil)
+        }
+    }
+
     @Test("R28 R30 the report shows the decision and uses the resolved nature")
     func theReportUsesTheResolvedNature() throws {
         let world = try ApprovalWorld()
@@ -136,7 +223,7 @@ struct BillingReportTests {
         #expect(
             lines[1]
                 == "\(facts.number),2006-12-14,ABS,51507,ADRIANA,D51591,\"'=HYPERLINK(\"\"http://x\"\"), consultoria\","
-                + "billed,billed,277.76,false,pending,")
+                + "billed,billed,277.76,1:30,90,false,pending,")
         let invalid = try world.send("GET", "/reports/billing.csv?to=2006-13-01", token: try world.managerToken())
         #expect(try world.invalidFields(invalid) == ["to"])
     }

@@ -73,6 +73,44 @@ struct RecordingTests {
         #expect(stored == amount)
     }
 
+    @Test("R17 R30 the recorded and changed facts carry the minutes the amount multiplies, without overtime")
+    func theFactsCarryTheHours() throws {
+        let world = try RecordingWorld()
+        defer { world.stop() }
+        let entries = [
+            RecordingWorld.entry("13:05", "17:45", overtime: "fifty"), RecordingWorld.entry("08:00", "09:37"),
+        ]
+        let number = try #require(try world.record(world.body(entries: entries))["number"] as? Int64)
+        let changed = try world.fixture.send(
+            "PATCH", "/boletas/\(number)", token: try world.technicianToken(),
+            json: world.body(entries: [RecordingWorld.entry("00:00", "23:59", overtime: "hundred")]))
+        #expect(changed.status == 200, "\(changed.text)")
+
+        let recorded = try #require(try world.fixture.running.outboxEvents(BoletaRecorded.self).first?.data.boleta)
+        // 4:40 and 1:37, 377 minutes; the amount is 123.45 × (280 × 1.5 + 97) ÷ 60.
+        #expect(recorded.minutes == 377)
+        #expect(recorded.amount == "1063.73")
+        let change = try #require(try world.fixture.running.outboxEvents(BoletaChanged.self).first?.data.boleta)
+        #expect(change.minutes == 1439)
+        #expect(change.revision == 2)
+    }
+
+    @Test("R30 facts written before the minutes were told still decode, without them")
+    func factsWithoutMinutesStillDecode() throws {
+        var facts = BoletaFacts(
+            number: 1, revision: 1, workDate: "2006-12-02", clientCode: "ABS", contactUserId: UUID(),
+            approverUserId: UUID(), technicianUserId: UUID(), serviceCode: "HP", serviceDescription: "Hora",
+            patNumber: nil, nature: .billed, amount: "185.18", contentHash: "a", replacesNumber: nil, minutes: 90)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: try EventCoding.encoder().encode(facts)) as? [String: Any])
+        #expect(object["minutes"] as? Int == 90)
+        object.removeValue(forKey: "minutes")
+        let older = try EventCoding.decoder().decode(
+            BoletaFacts.self, from: try JSONSerialization.data(withJSONObject: object))
+        facts.minutes = nil
+        #expect(older == facts)
+    }
+
     @Test(arguments: [BoletaRecorded.type, BoletaChanged.type, BoletaDeleted.type, BoletaCancelled.type])
     func mailAndApprovalFollowEveryBoletaEvent(type: String) {
         #expect(SystemTopology.consumers["mail"]?.contains(type) == true)
