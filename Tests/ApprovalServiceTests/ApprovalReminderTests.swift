@@ -38,7 +38,7 @@ struct ApprovalReminderTests {
     func eachApproverIsRemindedOncePerDay() throws {
         let world = try ApprovalWorld()
         defer { world.stop() }
-        let old = try world.recordNew(workDate: "2006-11-30", nature: .contracted, amount: "10.50")
+        let old = try world.recordNew(workDate: "2006-11-30", nature: .contracted, amount: "10.50", minutes: 135)
         let twoDays = try world.recordNew(workDate: "2006-12-02")
         _ = try world.recordNew(workDate: "2006-12-03")
         _ = try world.recordNew(workDate: "2006-12-01", nature: .notBilled)
@@ -68,7 +68,7 @@ struct ApprovalReminderTests {
             mine.boletas.first
                 == ApprovalRemindersDue.Entry(
                     number: old.number, workDate: "2006-11-30", technicianName: "D51591", nature: .contracted,
-                    amount: "10.50", isSigned: false))
+                    amount: "10.50", isSigned: false, minutes: 135))
         #expect(mine.boletas.last?.isSigned == true)
         #expect(
             reminders.first { $0.approverUserId == world.otherApprover }?.boletas.map(\.number) == [forOther.number])

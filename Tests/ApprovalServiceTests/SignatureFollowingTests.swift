@@ -12,7 +12,7 @@ struct SignatureFollowingTests {
     func aSignatureByTheContactAsksTheApprover() throws {
         let world = try ApprovalWorld()
         defer { world.stop() }
-        let facts = try world.recordNew(workDate: "2006-12-02", nature: .contracted, amount: "1234.50")
+        let facts = try world.recordNew(workDate: "2006-12-02", nature: .contracted, amount: "1234.50", minutes: 605)
         let id = UUID()
 
         try world.publish(world.signature(facts, observation: "Tudo certo"), id: id)
@@ -29,6 +29,7 @@ struct SignatureFollowingTests {
         #expect(request.boleta.approverUserId == world.approver)
         #expect(request.boleta.nature == .contracted)
         #expect(request.boleta.amount == "1234.50")
+        #expect(request.boleta.minutes == 605)
         #expect(request.boleta.patNumber == "51507")
         #expect(request.boleta.workDate == "2006-12-02")
         #expect(try world.published(ApprovalGranted.self).isEmpty)
