@@ -79,6 +79,12 @@ extension ApprovalService {
                 .signerDisagreed, on: record, round: 0, by: signed.signerUserId, observation: signed.observation,
                 at: signed.signedAt, cause: cause, on: connection)
         }
+        if let given = signed.decision, let kept = record.decision, given != kept {
+            // Boleta refuses a decision at signing once it heard of this one; it had not heard yet.
+            logger.notice(
+                "Decision given at signing differs from the one kept",
+                metadata: ["boleta.number": "\(record.number)", "decision.kept": kept.rawValue])
+        }
         guard isFirstSignature, record.needsDecision, record.decision == nil else { return }
         if signed.signerUserId == record.approverUserID {
             // The approver signed: its decision, when it gave one, is taken in the same step (R26).
