@@ -1,0 +1,85 @@
+"""Reads the messages the SMTP test server wrote (one .eml file each, see smtp_sink.py), as the
+people of the main flow read their e-mail.
+
+  mailbox.py list DIRECTORY [--since EPOCH_SECONDS]
+      one JSON object per message, oldest first: file, to, subject, numbers (the boleta numbers
+      it speaks of), text (its plain-text part, decoded)
+  mailbox.py initial-password DIRECTORY EMAIL [--since EPOCH_SECONDS] [--wait SECONDS]
+      the initial password of the newest welcome e-mail to EMAIL, read from its lines
+      "E-mail de acesso: <email>" and "Senha inicial: <password>"; exits 1 when none arrives
+"""
+
+import argparse
+import email
+import email.policy
+import json
+import pathlib
+import re
+import sys
+import time
+
+BOLETA_NUMBER = re.compile(r"\b1\d{8}\b")
+
+
+def text_of(message: email.message.EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    return part.get_content() if part is not None else ""
+
+
+def read(directory: pathlib.Path, since: float) -> list[dict]:
+    messages = []
+    for path in sorted(directory.glob("*.eml")):
+        if path.stat().st_mtime < since:
+            continue
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        text = text_of(message)
+        subject = str(message.get("Subject", ""))
+        messages.append({
+            "file": path.name,
+            "to": [address.addr_spec for header in message.get_all("To", []) for address in header.addresses],
+            "subject": subject,
+            "numbers": sorted({int(n) for n in BOLETA_NUMBER.findall(subject + "\n" + text)}),
+            "text": text,
+        })
+    return messages
+
+
+def initial_password(messages: list[dict], address: str) -> str | None:
+    for message in reversed(messages):
+        fields = dict(re.findall(r"^\s*(E-mail de acesso|Senha inicial):\s*(\S+)\s*$", message["text"], re.M))
+        if fields.get("E-mail de acesso", "").lower() == address.lower() and "Senha inicial" in fields:
+            return fields["Senha inicial"]
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list")
+    listing.add_argument("directory", type=pathlib.Path)
+    listing.add_argument("--since", type=float, default=0)
+    password = commands.add_parser("initial-password")
+    password.add_argument("directory", type=pathlib.Path)
+    password.add_argument("email")
+    password.add_argument("--since", type=float, default=0)
+    password.add_argument("--wait", type=float, default=0)
+    arguments = parser.parse_args()
+
+    if arguments.command == "list":
+        for message in read(arguments.directory, arguments.since):
+            print(json.dumps(message, ensure_ascii=False))
+        return 0
+    deadline = time.monotonic() + arguments.wait
+    while True:
+        found = initial_password(read(arguments.directory, arguments.since), arguments.email)
+        if found is not None:
+            print(found)
+            return 0
+        if time.monotonic() >= deadline:
+            print(f"no welcome e-mail to {arguments.email} in {arguments.directory}", file=sys.stderr)
+            return 1
+        time.sleep(0.25)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
