@@ -21,7 +21,12 @@ struct DisruptionTestsEndToEnd {
         let flow = try system.startFlow(
             stateDirectory: system.directory.appendingPathComponent("state"), output: output,
             extra: ["FLOW_PAUSE_FILE": pause.path])
-        defer { if flow.isRunning { flow.terminate() } }
+        defer {
+            if flow.isRunning {
+                kill(flow.processIdentifier, SIGKILL)
+                flow.waitUntilExit()
+            }
+        }
 
         let deadline = ContinuousClock.now + .seconds(240)
         while !FileManager.default.fileExists(atPath: pause.path) && flow.isRunning && ContinuousClock.now < deadline {

@@ -193,8 +193,10 @@ final class RunningSystem {
     /// Stops everything this system started and removes its database, virtual host and files.
     func stop() {
         for service in Self.services { stopService(service) }
+        // The SMTP server inherits the test runner's signal mask, in which SIGTERM is blocked, and
+        // Python does not unblock it; it writes each message whole (by a rename), so SIGKILL is safe.
         if let smtp, smtp.isRunning {
-            smtp.terminate()
+            kill(smtp.processIdentifier, SIGKILL)
             smtp.waitUntilExit()
         }
         smtp = nil
