@@ -140,7 +140,8 @@ def main() -> int:
     mail = services.get("mail", {})
     check(mail.get("depends_on", {}).get("mailpit", {}).get("condition") == "service_healthy",
           "mail does not wait for mailpit to be healthy")
-    check(mail.get("environment", {}).get("SMTP_URL") == "smtp://mailpit:1025", "mail does not send through mailpit:1025")
+    check(mail.get("environment", {}).get("SMTP_URL") == "smtp://mailpit:1025",
+          "mail does not send through mailpit:1025")
 
     check_volumes(compose, check)
     check_secrets(compose, check)

@@ -167,7 +167,8 @@ register_user() {
     email[$who]=$(body -r .email)
     name[$who]=$(body -r .name)
     code_of[$who]=$(body -r .code)
-    body -r '"\(.code) \(.name) <\(.email)>, manager \(.isManager), approver \(.isApprover), active until \(.activeUntil)"'
+    body -r '"\(.code) \(.name) <\(.email)>, manager \(.isManager), approver \(.isApprover),"
+        + " active until \(.activeUntil)"'
 }
 declare -A code_of
 step manager needs=client "support registers the manager of ABS, flagged on PAT 51502" register_user manager \
@@ -203,7 +204,8 @@ register_contract() {
 step contract needs=boleta-knows-abs "support registers contract IMPL-2006 of ABS" register_contract
 contract_rate() {
     http support "201 409" POST "$boleta/contracts/$contract_id/services" \
-        '{"serviceCode":"HP","description":"HORA PROD. ICMS INSENTO E IPI INSENTO","hourlyRate":"123.45","validFrom":"2006-01-01"}'
+        '{"serviceCode":"HP","description":"HORA PROD. ICMS INSENTO E IPI INSENTO","hourlyRate":"123.45",
+          "validFrom":"2006-01-01"}'
 }
 step rate needs=contract "support sets the rate of HORA PROD. ICMS INSENTO E IPI INSENTO at R\$ 123.45 an hour" \
     contract_rate
@@ -270,12 +272,16 @@ pats_kept() {
 }
 step pats-kept needs=pats-published "Boleta keeps the four PATs" eventually 15 pats_kept
 
+# parked_items ID: the parked events of the last answer whose envelope id is ID, as a JSON array.
+parked_items() { body -c --arg id "$1" '[.items[] | select((.eventId // "" | ascii_downcase) == $id)]'; }
+
 parked() {
+    local found
     http support 200 GET "$boleta/admin/parked-events?limit=1000" || return 1
-    body -e --arg id "$malformed_id" '[.items[] | select((.eventId // "" | ascii_downcase) == $id)] | length == 1' >/dev/null ||
-        { echo "the malformed event $malformed_id is not parked"; return 1; }
-    body -r --arg id "$malformed_id" '.items[] | select((.eventId // "" | ascii_downcase) == $id) | "parked: \(.reason)"'
-    body -e --arg id "$malformed_id" '.items[] | select((.eventId // "" | ascii_downcase) == $id) | .reason | test("number")' >/dev/null ||
+    found=$(parked_items "$malformed_id")
+    jq -e 'length == 1' <<<"$found" >/dev/null || { echo "the malformed event $malformed_id is not parked"; return 1; }
+    jq -r '.[0] | "parked: \(.reason)"' <<<"$found"
+    jq -e '.[0].reason | test("number")' <<<"$found" >/dev/null ||
         { echo "the reason does not name the missing number"; return 1; }
 }
 step parked needs=pats-published,support "the malformed event is parked with its reason" eventually 15 parked
@@ -284,10 +290,10 @@ duplicate_once() {
     local duplicate
     duplicate=$(awk '$1 == "again" {print $2}' "$work/published")
     http support 200 GET "$boleta/admin/parked-events?limit=1000&includeReplayed=true" || return 1
-    body -e --arg id "$duplicate" '[.items[] | select((.eventId // "" | ascii_downcase) == $id)] | length == 0' >/dev/null ||
-        { echo "the repeated event was parked"; return 1; }
+    [ "$(parked_items "$duplicate")" = "[]" ] || { echo "the repeated event was parked"; return 1; }
     http support 200 GET "$boleta/pats?clientCode=ABS&limit=200" || return 1
-    body -e '[.items[] | select(.number == "51505")] | length == 1' >/dev/null || { echo "51505 is not listed once"; return 1; }
+    body -e '[.items[] | select(.number == "51505")] | length == 1' >/dev/null ||
+        { echo "51505 is not listed once"; return 1; }
     echo "the repeat of $duplicate was taken as already handled: PAT 51505 is kept once, not parked"
 }
 step duplicate needs=pats-kept "the event published twice is taken once" duplicate_once
@@ -300,14 +306,14 @@ echo "4. Technician D51591 records the boletas of the seed's screens"
 seed_boletas=(
     "2006-12-15|notBilled|51502|contact|09:00-10:30 none Orientação sobre o pedido de aprovador financeiro."
     "2006-12-20|contracted|51590|contact|08:00-12:00 none Parametrização dos impostos do serviço."
-    "2006-12-03|billed|51590|contact|08:00-09:30 fifty Correção do cálculo da base do IPI.;10:00-11:00 none Homologação com o usuário."
+    "2006-12-03|billed|51590|contact|08:00-09:30 fifty Correção da base do IPI.;10:00-11:00 none Homologação."
     "2006-12-13|notBilled|51505|contact|14:00-15:00 none Esclarecimento sobre a apuração do ICMS."
     "2006-12-14|billed|51590|contact|13:00-17:00 none Conferência das notas com ICMS isento."
     "2006-12-21|billed|51502|contact|08:30-10:00 none Cadastro dos usuários e das permissões."
     "2006-12-21|billed|51505|contact|10:30-12:30 fifty Reprocessamento da apuração do ICMS."
     "2006-12-02|billed|51507|manager|09:00-11:00 none Correção da emissão de nota com IPI isento."
     "2006-12-12|notBilled|51507|contact|15:00-16:00 none Acompanhamento da emissão corrigida."
-    "2006-12-11|contracted|51590|manager|08:00-12:00 none Treinamento da equipe fiscal.;13:00-15:00 hundred Virada do sistema."
+    "2006-12-11|contracted|51590|manager|08:00-12:00 none Treinamento fiscal.;13:00-15:00 hundred Virada do sistema."
 )
 declare -A hash_of nature_of contact_of
 
@@ -326,7 +332,8 @@ record() {
     local line=$1 date nature pat who entries content number
     IFS='|' read -r date nature pat who entries <<<"$line"
     content=$(jq -n --arg contract "$contract_id" --arg contact "${id[$who]}" --arg approver "${id[approver]}" \
-        --arg date "$date" --arg nature "$nature" --arg pat "$pat" --argjson entries "$(entries_json "$entries" "$pat")" \
+        --arg date "$date" --arg nature "$nature" --arg pat "$pat" \
+        --argjson entries "$(entries_json "$entries" "$pat")" \
         '{clientCode: "ABS", contractId: $contract, serviceCode: "HP", contactUserId: $contact,
           approverUserId: $approver, workDate: $date, nature: $nature, patNumber: $pat,
           observations: "Atendimento registrado pelo técnico.", entries: $entries}')
@@ -337,7 +344,8 @@ record() {
     hash_of[$number]=$(body -r .contentHash)
     nature_of[$number]=$nature
     contact_of[$number]=$who
-    body -r --arg who "${name[$who]}" '"\(.number)  \(.workDate)  \(.nature)  PAT \(.patNumber)  contact \($who)  R$ \(.amount)  \(.status)"'
+    body -r --arg who "${name[$who]}" \
+        '"\(.number)  \(.workDate)  \(.nature)  PAT \(.patNumber)  contact \($who)  R$ \(.amount)  \(.status)"'
 }
 
 record_all() {
@@ -354,12 +362,12 @@ sign_on_screen() {
     local assertion
     assertion=$(body -r .assertion)
     http technician 200 POST "$boleta/boletas/$number/signature" "$(jq -n --arg a "$assertion" \
-        '{assertion: $a, agreesWithNature: true, observation: "Assinada na tela do técnico, ao fim do atendimento."}')" ||
+        '{assertion: $a, agreesWithNature: true, observation: "Assinada na tela do técnico."}')" ||
         return 1
     echo "boleta $number signed by ${name[contact]} on the technician's screen, agreeing with its nature"
 }
-step signed-at-once needs=recorded,contact-ready "the contact types its password on the technician's screen and signs one at once" \
-    sign_on_screen
+step signed-at-once needs=recorded,contact-ready \
+    "the contact types its password on the technician's screen and signs one at once" sign_on_screen
 
 # ---------------------------------------------------------------------------------------------
 echo
@@ -371,7 +379,9 @@ to_sign() {
     http contact 200 GET "$boleta/boletas/to-sign" || return 1
     body -r '.boletas[] | "\(.workDate)  \(.number)  \(.technicianName)  \(.nature)"'
     local expected listed
-    expected=$(for n in "${recorded[@]}"; do [ "${contact_of[$n]}" = contact ] && [ "$n" != "${recorded[2]}" ] && echo "$n"; done | sort)
+    expected=$(for n in "${recorded[@]}"; do
+        [ "${contact_of[$n]}" = contact ] && [ "$n" != "${recorded[2]}" ] && echo "$n"
+    done | sort)
     listed=$(body -r '.boletas[].number' | sort)
     [ "$expected" = "$listed" ] || { echo "expected to sign: $expected"; return 1; }
 }
@@ -379,7 +389,7 @@ step to-sign needs=signed-at-once "the contact's list of boletas to sign shows t
 
 sign_batch() {
     # All but the last of the list are signed; the billed one of 2006-12-14 is not agreed with.
-    local candidates=() n items assertion
+    local candidates=() n items hashes assertion
     for n in "${recorded[@]}"; do
         [ "${contact_of[$n]}" = contact ] && [ "$n" != "${recorded[2]}" ] && candidates+=("$n")
     done
@@ -393,12 +403,14 @@ sign_batch() {
             jq -nc --argjson n "$n" '{number: $n, agreesWithNature: true}'
         fi
     done | jq -sc .)
-    http contact 200 POST "$identity/signature-assertions" "$(jq -n --arg p "${password[contact]}" --argjson items "$items" \
-        --argjson hashes "$(for n in "${batch[@]}"; do jq -nc --argjson n "$n" --arg h "${hash_of[$n]}" \
-            '{number: $n, contentHash: $h}'; done | jq -sc .)" '{password: $p, boletas: $hashes}')" || return 1
+    hashes=$(for n in "${batch[@]}"; do
+        jq -nc --argjson n "$n" --arg h "${hash_of[$n]}" '{number: $n, contentHash: $h}'
+    done | jq -sc .)
+    http contact 200 POST "$identity/signature-assertions" \
+        "$(jq -n --arg p "${password[contact]}" --argjson h "$hashes" '{password: $p, boletas: $h}')" || return 1
     assertion=$(body -r .assertion)
-    http contact 200 POST "$boleta/signatures" "$(jq -n --arg a "$assertion" --argjson i "$items" '{assertion: $a, items: $i}')" ||
-        return 1
+    http contact 200 POST "$boleta/signatures" \
+        "$(jq -n --arg a "$assertion" --argjson i "$items" '{assertion: $a, items: $i}')" || return 1
     body -r '.results[] | "\(.number): \(.outcome)"'
     body -e '[.results[] | select(.outcome != "signed")] | length == 0' >/dev/null || return 1
     echo "boleta $disagreed signed without agreeing with its nature (billed): a divergence for management"
@@ -425,7 +437,9 @@ approvals_listed() {
     expected=$(billable | sort)
     listed=$(body -r --argjson from "${recorded[0]}" '(.items? // .)[] | select(.number >= $from) | .number' | sort)
     body -r --argjson from "${recorded[0]}" '(.items? // .)[] | select(.number >= $from) |
-        "\(.workDate)  \(.number)  PAT \(.patNumber // "-")  \(.contactName // .contact.name // "-")  \(.technicianName // .technician.name // "-")  \(.nature)  \(.signatureStatus // .status // "-")  \(.decision // "-")"'
+        "\(.workDate)  \(.number)  PAT \(.patNumber // "-")  \(.contactName // .contact.name // "-")"
+        + "  \(.technicianName // .technician.name // "-")  \(.nature)  \(.signatureStatus // .status // "-")"
+        + "  \(.decision // "-")"'
     [ "$expected" = "$listed" ] || { echo "expected the billed and contracted boletas: $expected"; return 1; }
 }
 step approvals needs=signed-batch,approver-ready "the approver's list shows the billed and contracted boletas" \
@@ -437,7 +451,8 @@ decide() {
     decisions=$(for n in $(billable); do
         [ "$n" = "$disagreed" ] && continue
         if [ "$n" = "$rejected" ]; then
-            jq -nc --argjson n "$n" '{number: $n, decision: "reject", observation: "Reprocessamento causado por erro do sistema."}'
+            jq -nc --argjson n "$n" \
+                '{number: $n, decision: "reject", observation: "Reprocessamento causado por erro do sistema."}'
         else
             jq -nc --argjson n "$n" '{number: $n, decision: "approve"}'
         fi
@@ -451,7 +466,8 @@ resolve() {
     http management 200 GET "$approval/divergences?status=open" || return 1
     local divergence number outcome
     for number in "$disagreed" "$rejected"; do
-        divergence=$(body -er --argjson n "$number" '(.items? // .)[] | select((.boletaNumber // .number) == $n) | .id') ||
+        divergence=$(body -er --argjson n "$number" \
+            '(.items? // .)[] | select((.boletaNumber // .number) == $n) | .id') ||
             { echo "no open divergence for $number"; return 1; }
         if [ "$number" = "$disagreed" ]; then
             outcome='{"outcome":"change","nature":"notBilled","note":"Dúvida de uso: não se cobra."}'
@@ -459,7 +475,7 @@ resolve() {
             outcome='{"outcome":"keep","note":"Reprocessamento pedido pelo cliente; mantém-se faturado."}'
         fi
         http management 200 POST "$approval/divergences/$divergence/resolution" "$outcome" || return 1
-        echo "divergence of $number resolved: $(jq -r '.outcome + (if .nature then " to " + .nature else "" end)' <<<"$outcome")"
+        echo "divergence of $number resolved: $(jq -r '[.outcome, .nature // empty] | join(" to ")' <<<"$outcome")"
         http management 200 GET "$approval/divergences?status=open" || return 1
     done
 }
@@ -496,7 +512,8 @@ billing_report() {
     body -e --argjson n "$disagreed" '[.items[] | select(.number == $n)] | length == 0' >/dev/null ||
         { echo "$disagreed was resolved as not billed, yet it is in the billing report"; return 1; }
 }
-step billing needs=resolved "the manager's billing report, with amounts and totals, after the resolutions" billing_report
+step billing needs=resolved "the manager's billing report, with amounts and totals, after the resolutions" \
+    billing_report
 
 # ---------------------------------------------------------------------------------------------
 echo
@@ -560,7 +577,7 @@ mails_expected() {
     mailed contact "${recorded[@]:0:2}" "${recorded[@]:3:4}" "${recorded[8]}" || return 1 # asked to sign (R24)
     mailed manager "${recorded[7]}" "${recorded[9]}" || return 1
     signed=("${recorded[2]}" "${batch[@]}")
-    mailed contact "${signed[@]}" || return 1                                                # signature registered (R23)
+    mailed contact "${signed[@]}" || return 1                                          # signature registered (R23)
     for n in "${signed[@]}"; do [ "${nature_of[$n]}" != notBilled ] && { mailed approver "$n" || return 1; }; done # R26
     mailed contact "${recorded[8]}" || return 1                                              # reminder (R32)
     if [ -n "$warned" ]; then                                                                # R11
@@ -568,7 +585,8 @@ mails_expected() {
             (.text | contains($who)))' "$work/mails" >/dev/null ||
             { echo "no inactivation warning to ${email[manager]} listing ${name[contact]}"; return 1; }
     fi
-    jq -se 'group_by([.to, .subject, .numbers, .text]) | map(select(length > 1)) | length == 0' "$work/mails" >/dev/null ||
+    jq -se 'group_by([.to, .subject, .numbers, .text]) | map(select(length > 1)) | length == 0' \
+        "$work/mails" >/dev/null ||
         { echo "an e-mail arrived twice"; return 1; }
     echo "every expected e-mail arrived once"
 }

@@ -48,7 +48,7 @@ publish() {
 
 declare -A bodies ids
 for entry in \
-    "51502|4001 CADASTRO DE USUÁRIOS|Solicitamos que seja atribuído o status de aprovador financeiro à usuária Márcia Conceição." \
+    "51502|4001 CADASTRO DE USUÁRIOS|Solicitamos o status de aprovador financeiro para Márcia Conceição." \
     "51505|2103 APURAÇÃO DO ICMS|Dúvida na apuração do ICMS de notas com isenção." \
     "51507|1204 EMISSÃO DE NOTA FISCAL|Erro na emissão de nota fiscal com IPI isento." \
     "51590|1210 PARÂMETROS FISCAIS|Implantação: parametrização de HORA PROD. ICMS INSENTO E IPI INSENTO."; do
@@ -61,5 +61,5 @@ done
 publish again "${ids[51505]}" pat.opened "${bodies[51505]}"
 
 malformed_id=$(new_id)
-publish malformed "$malformed_id" pat.updated \
-    "$(envelope "$malformed_id" pat.updated "$(pat 51590 "1210 PARÂMETROS FISCAIS" "Sem número." | jq -c 'del(.number)')")"
+without_number=$(pat 51590 "1210 PARÂMETROS FISCAIS" "Sem número." | jq -c 'del(.number)')
+publish malformed "$malformed_id" pat.updated "$(envelope "$malformed_id" pat.updated "$without_number")"
