@@ -6,7 +6,9 @@ import Testing
 /// tests check its outcomes again from outside.
 @Suite(.serialized)
 struct EndToEndTests {
-    @Test("the services start as processes; support registers ABS and its people, and another program's PATs arrive")
+    @Test(
+        "the services start as processes; support registers ABS and its people, another program's PATs arrive; twice"
+    )
     func registrationAndPatsFromAnotherProgram() throws {
         let system = try RunningSystem()
         defer { system.stop() }
@@ -35,6 +37,12 @@ struct EndToEndTests {
         #expect(items.count == 1, "only the malformed event is parked, not the repeated one: \(items)")
         #expect(items.first?["eventType"] as? String == "pat.updated")
         #expect(items.first?["reason"] as? String == "field data.number is missing")
+
+        let second = try system.runFlow(extra: ["FLOW_MAIL_WAIT": "0"])
+        for heading in ["Platform", "1.", "3."] {
+            #expect(second.unsuccessful(in: heading).isEmpty, "a second run, \(heading):\n\(second.text)")
+        }
+        #expect(second.text.contains("D51591 was registered by an earlier run: support gave it a new initial password"))
     }
 
     @Test(

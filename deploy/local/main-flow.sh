@@ -41,7 +41,7 @@ job_day=$(date -u -d "${FLOW_DATE:-2007-01-15} + $runs days" +%F)
 passed=0
 failed=0
 skipped=0
-declare -A done_steps token password id email name
+declare -A done_steps title_of token password id email name
 declare -a recorded=()
 
 # step KEY [needs=KEY,KEY] TITLE COMMAND...: runs COMMAND in this shell (what it sets stays set),
@@ -52,10 +52,12 @@ step() {
     if [[ $1 == needs=* ]]; then needs=${1#needs=}; shift; fi
     title=$1
     shift
-    for need in ${needs//,/ }; do [ -n "${done_steps[$need]:-}" ] || missing+=("$need"); done
+    title_of[$key]=$title
+    for need in ${needs//,/ }; do [ -n "${done_steps[$need]:-}" ] || missing+=("${title_of[$need]:-$need}"); done
     if ((${#missing[@]} > 0)); then
         skipped=$((skipped + 1))
-        printf '  skip  %s\n        (not done: %s)\n' "$title" "${missing[*]}"
+        printf '  skip  %s\n' "$title"
+        printf '        (since this did not succeed: %s)\n' "${missing[@]}"
         return
     fi
     if "$@" >"$work/step.out" 2>&1; then
