@@ -12,6 +12,7 @@ people of the main flow read their e-mail.
 import argparse
 import email
 import email.policy
+import html
 import json
 import pathlib
 import re
@@ -22,8 +23,15 @@ BOLETA_NUMBER = re.compile(r"\b1\d{8}\b")
 
 
 def text_of(message: email.message.EmailMessage) -> str:
+    """The plain-text part, or the HTML part as text (its tags dropped, line breaks kept)."""
     part = message.get_body(preferencelist=("plain", "html"))
-    return part.get_content() if part is not None else ""
+    if part is None:
+        return ""
+    content = part.get_content()
+    if part.get_content_subtype() == "html":
+        content = re.sub(r"(?i)<br\s*/?>|</(p|div|tr|li|h\d)>", "\n", content)
+        content = html.unescape(re.sub(r"<[^>]+>", "", content))
+    return content
 
 
 def read(directory: pathlib.Path, since: float) -> list[dict]:
