@@ -11,14 +11,16 @@
 # of deploy/local/env); AMQP_URL and PAT_EXCHANGE (default: deploy/local/env/common.env);
 # SUPPORT_STATE_DIR (/tmp/support-local: support.env, with the first support account, and what
 # the flow keeps between runs); SUPPORT_MAIL_DIR (where the SMTP test server writes, default
-# $SUPPORT_STATE_DIR/mail); FLOW_DATE (the first day the daily jobs run for, 2007-01-15; each
-# later run takes the next day); FLOW_PAUSE_FILE (when set, the flow creates that file after the
-# boletas are signed and waits until it is removed: a demonstration can stop a service there).
+# $SUPPORT_STATE_DIR/mail) or MAILPIT_URL (Mailpit's, under docker compose: http://127.0.0.1:8025);
+# SUPPORT_EMAIL and SUPPORT_PASSWORD (default: support.env); FLOW_DATE (the first day the daily
+# jobs run for, 2007-01-15; each later run takes the next day); FLOW_PAUSE_FILE (when set, the
+# flow creates that file after the boletas are signed and waits until it is removed: a
+# demonstration can stop a service there).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 env_dir=$here/env
 state=${SUPPORT_STATE_DIR:-/tmp/support-local}
-mail_dir=${SUPPORT_MAIL_DIR:-$state/mail}
+mail_dir=${MAILPIT_URL:-${SUPPORT_MAIL_DIR:-$state/mail}}
 work=$state/flow
 mkdir -p "$work"
 
