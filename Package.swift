@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "Shared", "TestSupport"]),
         .testTarget(name: "BoletaServiceTests", dependencies: ["BoletaService", "Shared", "TestSupport"]),
         .testTarget(name: "ApprovalServiceTests", dependencies: ["ApprovalService", "Shared", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Shared", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# The service and billing reports, and the daily jobs run for chosen days.
+# Sourced by deploy/local/main-flow.sh, in order.
+
+echo
+echo "7. The reports"
+
+service_report() {
+    local who=$1 expected=$2 seen
+    http "$who" 200 GET "$boleta/reports/service?sort=asc&limit=500&from=2006-12-01&to=2006-12-31" || return 1
+    seen=$(body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) | .number' | sort | xargs)
+    body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) |
+        "\(.workDate)  \(.number)  \(.nature)  \(.status)  R$ \(.amount)"'
+    [ "$seen" = "$expected" ] || { echo "expected $expected"; return 1; }
+}
+all_numbers=$(printf '%s\n' "${recorded[@]}" | sort | xargs)
+contact_numbers() { for n in "${recorded[@]}"; do [ "${contact_of[$n]}" = "$1" ] && echo "$n"; done | sort | xargs; }
+step report-manager needs=signed-batch,manager-ready "the manager's service report: every boleta of ABS" \
+    service_report manager "$all_numbers"
+step report-contact needs=signed-batch "the contact's service report: the boletas it is contact of" \
+    service_report contact "$(contact_numbers contact)"
+step report-approver needs=signed-batch,approver-ready "the approver's service report: those it decides" \
+    service_report approver "$all_numbers"
+step report-technician needs=signed-batch "the technician's service report: those it recorded" \
+    service_report technician "$all_numbers"
+
+billing_report() {
+    http manager 200 GET "$approval/reports/billing?from=2006-12-01&to=2006-12-31" || return 1
+    body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) |
+        "\(.workDate)  \(.number)  \(.nature)  \(.decision // "-")  R$ \(.amount)"'
+    body -r '.totals | if type == "object" then to_entries[] | "total \(.key): R$ \(.value)" else "total: R$ \(.)" end'
+    body -e --argjson n "$disagreed" '[.items[] | select(.number == $n)] | length == 0' >/dev/null ||
+        { echo "$disagreed was resolved as not billed, yet it is in the billing report"; return 1; }
+}
+step billing needs=resolved "the manager's billing report, with amounts and totals, after the resolutions" \
+    billing_report
+
+# ---------------------------------------------------------------------------------------------
+echo
+echo "8. The daily jobs, run for chosen days"
+
+run_job() {
+    local base=$1 job=$2 day=$3
+    http support "201 409" POST "$base/admin/jobs/$job/runs" "{\"period\":\"$day\"}" || return 1
+    [ "$status" = 201 ] && echo "$job ran for $day" || echo "$job had already run for $day"
+}
+step reminders needs=signed-batch,support "Boleta's signature reminders run for $job_day" \
+    run_job "$boleta" signature-reminders "$job_day"
+step approval-reminders needs=decided,support "Approval's approval reminders run for $job_day" \
+    run_job "$approval" approval-reminders "$job_day"
+
+active_until=""
+warning_day() {
+    http support 200 GET "$identity/users/${id[contact]}" || return 1
+    active_until=$(body -r .activeUntil)
+    run_job "$identity" inactivation-warnings "$(date -u -d "$active_until - 5 days" +%F)" || return 1
+    [ "$status" = 201 ] && warned=1
+    return 0
+}
+warned=""
+step warnings needs=contact "Identity's inactivation warnings run five days before the users' date" warning_day
+inactivation() {
+    # Each run takes a later day, since a day's run happens once; every earlier date is covered.
+    run_job "$identity" inactivation "$(date -u -d "$active_until + $((runs + 1)) days" +%F)" || return 1
+    http support 200 GET "$identity/users/${id[contact]}" || return 1
+    body -e '.isActive == false' >/dev/null || { echo "${email[contact]} is still active"; return 1; }
+    echo "${email[contact]}, active until $active_until, is now inactive"
+    http - 401 POST "$identity/sessions" "$(jq -n --arg e "${email[contact]}" --arg p "${password[contact]}" \
+        '{email: $e, password: $p}')" || return 1
+    echo "and can no longer log in"
+}
+step inactivation needs=warnings,contact-ready "Identity's inactivation runs the day after the users' date" inactivation
