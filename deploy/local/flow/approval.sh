@@ -13,11 +13,11 @@ approvals_listed() {
     http approver 200 GET "$approval/approvals" || return 1
     local expected listed
     expected=$(billable | sort)
-    listed=$(body -r --argjson from "${recorded[0]}" '(.items? // .)[] | select(.number >= $from) | .number' | sort)
-    body -r --argjson from "${recorded[0]}" '(.items? // .)[] | select(.number >= $from) |
-        "\(.workDate)  \(.number)  PAT \(.patNumber // "-")  \(.contactName // .contact.name // "-")"
-        + "  \(.technicianName // .technician.name // "-")  \(.nature)  \(.signatureStatus // .status // "-")"
-        + "  \(.decision // "-")"'
+    listed=$(body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) | .number' | sort)
+    body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) |
+        "\(.workDate)  \(.number)  PAT \(.patNumber // "-")  \(.contact.name)  \(.technician.name)"
+        + "  \(.serviceDescription)  \(.nature)  \(if .isSigned then "signed" else "unsigned" end)"
+        + "  \(.decision // "pending")"'
     [ "$expected" = "$listed" ] || { echo "expected the billed and contracted boletas: $expected"; return 1; }
 }
 step approvals needs=signed-batch,approver-ready "the approver's list shows the billed and contracted boletas" \
@@ -45,7 +45,7 @@ resolve() {
     local divergence number outcome
     for number in "$disagreed" "$rejected"; do
         divergence=$(body -er --argjson n "$number" \
-            '(.items? // .)[] | select((.boletaNumber // .number) == $n) | .id') ||
+            '.items[] | select(.boleta.number == $n) | .id') ||
             { echo "no open divergence for $number"; return 1; }
         if [ "$number" = "$disagreed" ]; then
             outcome='{"outcome":"change","nature":"notBilled","note":"Dúvida de uso: não se cobra."}'

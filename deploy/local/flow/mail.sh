@@ -48,7 +48,7 @@ mail_record() {
     http support 200 GET "$mail/messages" || return 1
     local recorded_count arrived
     arrived=$(wc -l <"$work/mails")
-    recorded_count=$(body -r '(.items? // .) | length')
+    recorded_count=$(body -r '.items | length')
     echo "Mail lists $recorded_count messages; $arrived of this run reached the SMTP server"
     ((recorded_count >= arrived)) || { echo "Mail lists fewer messages than arrived"; return 1; }
 }

@@ -28,7 +28,9 @@ billing_report() {
     http manager 200 GET "$approval/reports/billing?from=2006-12-01&to=2006-12-31" || return 1
     body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) |
         "\(.workDate)  \(.number)  \(.nature)  \(.decision // "-")  R$ \(.amount)"'
-    body -r '.totals | if type == "object" then to_entries[] | "total \(.key): R$ \(.value)" else "total: R$ \(.)" end'
+    body -r '(.totalsByNature[] | "total \(.key): \(.count) boletas, \(.hours) h, R$ \(.amount)"),
+        (.totalsByMonth[] | "total \(.key): \(.count) boletas, \(.hours) h, R$ \(.amount)"),
+        "total: \(.total.count) boletas, \(.total.hours) h, R$ \(.total.amount)"'
     body -e --argjson n "$disagreed" '[.items[] | select(.number == $n)] | length == 0' >/dev/null ||
         { echo "$disagreed was resolved as not billed, yet it is in the billing report"; return 1; }
 }
