@@ -12,7 +12,8 @@ extension BoletaPrintout {
         let document = try PDFDocument(
             title: "Boleta de atendimento \(number)", footer: "\(Self.vendorName) — boleta \(number)")
         try document.heading("\(Self.vendorName) — Boleta de atendimento técnico", size: 14)
-        try document.paragraph("Boleta nº \(number) — \(PrintFormats.status(record.status))", font: document.font.bold)
+        let status = PrintFormats.status(record.status)
+        try document.paragraph("Boleta nº \(number) — \(status)", font: document.font.bold)
         try content(in: document)
         try entries(in: document)
         try signature(in: document)
