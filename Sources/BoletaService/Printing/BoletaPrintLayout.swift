@@ -74,7 +74,7 @@ extension BoletaPrintout {
             ("Em", PrintFormats.timestamp(signature.signedAt, in: timeZone)),
             ("Endereço", signature.address),
             ("Programa", signature.clientProgram),
-            ("Resumo do conteúdo (SHA-256)", signature.contentHash),
+            ("Resumo (SHA-256)", signature.contentHash),
             ("Concorda com a natureza", signature.agreesWithNature ? "Sim" : "Não"),
             ("Observação", signature.observation.isEmpty ? "—" : signature.observation),
         ])

@@ -248,6 +248,8 @@ public final class PDFDocument {
         guard let description = pango_font_description_from_string(font.pangoDescription) else {
             throw DocumentError(code: .pangoFontDescriptionFromString, message: font.pangoDescription)
         }
+        // Absolute: in the surface's units, points; a plain size would be read at pango's 96 dpi.
+        pango_font_description_set_absolute_size(description, font.size * Double(PANGO_SCALE))
         fonts[font] = description
         return description
     }

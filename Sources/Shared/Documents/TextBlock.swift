@@ -23,7 +23,7 @@ public struct DocumentFont: Hashable, Sendable {
         return font
     }
 
-    /// The description pango reads, such as `DejaVu Sans Bold 9`.
+    /// The description pango reads, such as `DejaVu Sans Bold 9`; the size is set again as absolute.
     var pangoDescription: String {
         "\(family)\(isBold ? " Bold" : "") \(size)"
     }
