@@ -151,6 +151,7 @@ public final class PDFDocument {
 
     /// Ends the current page and begins a new one.
     public func newPage() throws {
+        try checkNotFinished()
         try endPage()
         pageCount += 1
         y = margin
@@ -158,6 +159,7 @@ public final class PDFDocument {
 
     /// Ends the last page and returns the whole document; the document cannot be written to afterwards.
     public func finish() throws -> Data {
+        try checkNotFinished()
         try endPage()
         isFinished = true
         cairo_surface_finish(surface)
@@ -180,7 +182,7 @@ public final class PDFDocument {
     private func row(
         _ cells: [(String, DocumentFont, Double, Double)], padding: Double, continued: () throws -> Void = {}
     ) throws {
-        guard !isFinished else { throw DocumentError(code: .finished, message: "the document was finished") }
+        try checkNotFinished()
         let placed = try cells.map { text, font, x, width in
             PlacedBlock(
                 block: try TextBlock(
@@ -241,6 +243,10 @@ public final class PDFDocument {
         }
         cairo_show_page(context)
         try check(.cairoShowPage)
+    }
+
+    private func checkNotFinished() throws {
+        guard !isFinished else { throw DocumentError(code: .finished, message: "the document was finished") }
     }
 
     private func description(of font: DocumentFont) throws -> OpaquePointer {
