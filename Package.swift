@@ -8,6 +8,8 @@ let systemLibraries: [Target] = [
     .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(
+        name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
 ]
 
 let package = Package(
@@ -27,7 +29,7 @@ let package = Package(
         ),
         .target(
             name: "Shared",
-            dependencies: ["CPostgreSQL", "CRabbitMQ", "CMicroHTTPD", "CCurl", "CSodium", "CShims"]
+            dependencies: ["CPostgreSQL", "CRabbitMQ", "CMicroHTTPD", "CCurl", "CSodium", "CCairo", "CShims"]
         ),
         .executableTarget(name: "IdentityService", dependencies: ["Shared"]),
         .executableTarget(name: "BoletaService", dependencies: ["Shared"]),

@@ -6,8 +6,8 @@ import Shared
 /// The endpoints and event handlers are added by extensions: `Directory/` (what Boleta keeps of
 /// Identity's clients and users), `Pats/` (PAT intake and listing), `Recording/` (contracts,
 /// rates and boletas), `Signing/` (signatures and the list of boletas to sign), `Report/` (the
-/// service report), `Reminders/` (the daily signature reminders) and `Approvals/` (Approval's
-/// decisions and resolved natures, shown beside each boleta).
+/// service report), `Reminders/` (the daily signature reminders), `Approvals/` (Approval's
+/// decisions and resolved natures, shown beside each boleta) and `Printing/` (the boleta as a PDF).
 struct BoletaService: Sendable {
     let context: ServiceContext
     /// The current time; tests set it.
@@ -37,6 +37,7 @@ struct BoletaService: Sendable {
                 service.addRecordingRoutes(to: &router)
                 service.addSigningRoutes(to: &router)
                 service.addReportRoutes(to: &router)
+                service.addPrintRoutes(to: &router)
             })
     }
 }

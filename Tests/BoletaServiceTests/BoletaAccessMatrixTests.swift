@@ -94,6 +94,11 @@ struct BoletaAccessMatrixTests {
             BoletaMatrixRequest("/boletas/\(try matrix.unsignedBoleta().number)")
         },
         BoletaMatrixEndpoint(
+            "GET", "/boletas/{number}/pdf", [200, 200, 404, 200, 200, 404, 200, 200, 404, 401]
+        ) { matrix in
+            BoletaMatrixRequest("/boletas/\(try matrix.unsignedBoleta().number)/pdf")
+        },
+        BoletaMatrixEndpoint(
             "PATCH", "/boletas/{number}", [403, 200, 404, 403, 403, 403, 403, 403, 403, 401]
         ) { matrix in
             BoletaMatrixRequest(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the services, their tests and the local run need on a Debian 12 machine:
-# the C libraries the package links, PostgreSQL, RabbitMQ, the AMQP command-line tools,
+# the C libraries the package links (with the font printed boletas are set in, and poppler's
+# pdftotext for their tests), PostgreSQL, RabbitMQ, the AMQP command-line tools,
 # load-testing tools, and for the SMTP test server and the deployment check, Python's aiosmtpd
 # and PyYAML. Safe to run again. The Swift 6 toolchain itself is expected in /opt/swift or on
 # the PATH (swift.org's Linux tarball); Debian 12 has no package of it.
@@ -9,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(
     libpq-dev librabbitmq-dev libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev pkg-config
+    libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
     postgresql rabbitmq-server amqp-tools
     wrk curl jq python3 python3-pip
 )

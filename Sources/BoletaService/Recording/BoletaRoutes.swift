@@ -158,7 +158,8 @@ extension BoletaService {
             || principal.isManager(of: record.draft.clientCode)
     }
 
-    private static func number(_ request: Request) throws -> Int64 {
+    /// The boleta number in the path; a 404 when it is not one.
+    static func number(_ request: Request) throws -> Int64 {
         guard let number = Int64(try request.pathParameter("number")), number > 0 else {
             throw HTTPError.notFound("There is no such boleta.")
         }
