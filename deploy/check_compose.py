@@ -68,7 +68,7 @@ def check_secrets(compose: dict, check) -> None:
 # The Debian runtime package of each library Package.swift links through pkg-config.
 RUNTIME_PACKAGES = {
     "libpq": "libpq5", "librabbitmq": "librabbitmq4", "libmicrohttpd": "libmicrohttpd12", "libcurl": "libcurl4",
-    "libsodium": "libsodium23",
+    "libsodium": "libsodium23", "pangocairo": "libpangocairo-1.0-0",
 }
 
 
@@ -89,6 +89,7 @@ def check_dockerfile(check) -> None:
         package = RUNTIME_PACKAGES.get(library)
         check(package is not None and re.search(rf"\b{re.escape(package or '?')}\b", runtime) is not None,
               f"the runtime stage lacks the runtime package of {library}")
+    check("fonts-dejavu-core" in runtime, "the runtime stage lacks the font the boleta PDF is set in (DejaVu Sans)")
     for service in SERVICES:
         check(f"{service}-service" in stages[0], f"the build stage does not build {service}-service")
 
