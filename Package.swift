@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "Shared", "TestSupport"]),
         .testTarget(name: "BoletaServiceTests", dependencies: ["BoletaService", "Shared", "TestSupport"]),
+        .testTarget(name: "MailServiceTests", dependencies: ["MailService", "Shared", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
