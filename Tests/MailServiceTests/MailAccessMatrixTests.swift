@@ -97,3 +97,37 @@ struct MailAccessMatrixTests {
         try fixture.sql("SELECT event_id FROM message WHERE id = $1", id)[0].decode(UUID.self, at: 0)
     }
 }
+
+struct MailOperatorViewTests {
+    @Test func r33SupportFindsMessagesByStateRecipientAndEvent() throws {
+        let fixture = try MailFixture(smtpPort: try SMTPSink.freePort())
+        defer { fixture.stop() }
+        let failed = try MailAccessMatrixTests.failedMessage(in: fixture)
+        let failedEvent = try MailAccessMatrixTests.eventID(of: failed, in: fixture)
+        let other = UUID()
+        try fixture.pool.withTransaction { connection in
+            let mail = MailTemplates.passwordChanged(
+                to: MailRecipient(userID: UUID(), name: "Ângela", email: "Angela@Acucar.example"), changedAt: Date(),
+                timeZone: TimeZone(identifier: "UTC")!)
+            try MessageStore.enqueue(
+                mail, eventID: other, eventType: "identity.user.password-changed", senderDomain: "fornecedor.example",
+                schema: fixture.schema, on: connection)
+        }
+        let support = try MailAccessMatrixTests.token(.support, fixture)
+        func ids(_ query: String) throws -> [Int64] {
+            let response = try fixture.send("GET", "/messages?" + query, token: support)
+            #expect(response.status == 200, "\(query): \(response.text)")
+            return try JSONCoding.decode(MessagePage.self, from: response.body).items.map(\.id)
+        }
+        let all = try ids("")
+        #expect(all.count == 2)
+        #expect(try ids("state=failed") == [failed])
+        #expect(try ids("eventId=\(failedEvent.uuidString)") == [failed])
+        #expect(try ids("recipient=angela@acucar.example").count == 1)
+        #expect(try ids("recipient=angela@acucar.example") != [failed])
+        #expect(try ids("eventType=identity.user.password-changed").count == 2)
+        #expect(try ids("eventType=boleta.recorded").isEmpty)
+        #expect(try ids("limit=1") == [all[0]])
+        #expect(try ids("limit=1&offset=1") == [all[1]])
+    }
+}
