@@ -9,7 +9,8 @@ struct MailContractTests {
     @Test func mailHandlesEveryEventItsQueueReceives() throws {
         let fixture = try MailFixture(smtpPort: try SMTPSink.freePort())
         defer { fixture.stop() }
-        let handled = Set(fixture.mail.components().handlers.map(\.eventType))
+        let mail = fixture.mail
+        let handled = Set(EventHandler.merging(mail.directoryHandlers(), mail.messageHandlers()).map(\.eventType))
         let received = Set(try #require(SystemTopology.consumers["mail"]))
         #expect(received.subtracting(handled).isEmpty, "received but not handled: \(received.subtracting(handled))")
     }
