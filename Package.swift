@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "BoletaServiceTests", dependencies: ["BoletaService", "Shared", "TestSupport"]),
         .testTarget(name: "ApprovalServiceTests", dependencies: ["ApprovalService", "Shared", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Shared", "TestSupport"]),
+        .testTarget(name: "MailServiceTests", dependencies: ["MailService", "Shared", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,11 @@ CURLcode shim_curl_setopt_write_callback(
     return curl_easy_setopt(curl, option, callback);
 }
 
+CURLcode shim_curl_setopt_debug_callback(
+    CURL *curl, int (*callback)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, callback);
+}
+
 CURLcode shim_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }

@@ -21,6 +21,10 @@ CURLcode shim_curl_setopt_string(CURL *curl, CURLoption option, const char *valu
 CURLcode shim_curl_setopt_write_callback(
     CURL *curl, CURLoption option, size_t (*callback)(char *, size_t, size_t, void *));
 
+/* curl_easy_setopt with a debug callback (CURLOPT_DEBUGFUNCTION), which sees the protocol's dialogue. */
+CURLcode shim_curl_setopt_debug_callback(
+    CURL *curl, int (*callback)(CURL *, curl_infotype, char *, size_t, void *));
+
 /* curl_easy_getinfo for a long result. */
 CURLcode shim_curl_getinfo_long(CURL *curl, CURLINFO info, long *value);
 
