@@ -16,6 +16,8 @@ set -euo pipefail
 client=${1:?usage: publish-pats.sh CLIENT CONTACT_CODE}
 contact=${2:?usage: publish-pats.sh CLIENT CONTACT_CODE}
 url=${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}
+# An empty path is the default virtual host "/" to the services, but the empty-named one to amqp-tools.
+[[ $url =~ ^amqps?://[^/]*/$ ]] && url=${url%/}
 exchange=${PAT_EXCHANGE:-pat.events}
 now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
 

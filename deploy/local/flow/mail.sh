@@ -18,7 +18,7 @@ mailed() {
     local who=$1 number
     shift
     for number in "$@"; do
-        jq -e --arg to "${email[$who]}" --argjson n "$number" 'select((.to | index($to)) and (.numbers | index($n)))' \
+        jq -e --arg to "${email[$who]}" --argjson n "$number" 'select(any(.to[]; . == $to) and any(.numbers[]; . == $n))' \
             "$work/mails" >/dev/null || { echo "no e-mail to ${email[$who]} about $number"; return 1; }
     done
 }
@@ -31,7 +31,7 @@ mails_expected() {
     for n in "${signed[@]}"; do [ "${nature_of[$n]}" != notBilled ] && { mailed approver "$n" || return 1; }; done # R26
     mailed contact "${recorded[8]}" || return 1                                              # reminder (R32)
     if [ -n "$warned" ]; then                                                                # R11
-        jq -e --arg to "${email[manager]}" --arg who "${name[contact]}" 'select((.to | index($to)) and
+        jq -e --arg to "${email[manager]}" --arg who "${name[contact]}" 'select(any(.to[]; . == $to) and
             (.text | contains($who)))' "$work/mails" >/dev/null ||
             { echo "no inactivation warning to ${email[manager]} listing ${name[contact]}"; return 1; }
     fi
