@@ -10,8 +10,7 @@ import Testing
     .enabled(if: ProcessInfo.processInfo.environment["ALLOW_SERVER_RESTARTS"] == "1", "needs ALLOW_SERVER_RESTARTS=1"))
 struct DisruptionTestsEndToEnd {
     @Test(
-        "Boleta and the broker restart after the signatures: the process completes, no e-mail missing or doubled",
-        .disabled("needs the Mail service's e-mails and the Approval service's HTTP interface"))
+        "Boleta and the broker restart after the signatures: the process completes, no e-mail missing or doubled")
     func theProcessSurvivesARestartOfAServiceAndTheBroker() throws {
         let system = try RunningSystem()
         defer { system.stop() }

@@ -46,8 +46,7 @@ struct EndToEndTests {
     }
 
     @Test(
-        "the whole process: welcome e-mails, recording and signing, decisions, reports, jobs, every e-mail once",
-        .disabled("needs the Mail service's e-mails and the Approval service's HTTP interface"))
+        "the whole process: welcome e-mails, recording and signing, decisions, reports, jobs, every e-mail once")
     func theWholeProcess() throws {
         let system = try RunningSystem()
         defer { system.stop() }

@@ -9,6 +9,7 @@ echo "6. The approver decides; management resolves the divergences"
 
 billable() { for n in "${recorded[@]}"; do [ "${nature_of[$n]}" != notBilled ] && echo "$n"; done; }
 rejected=""
+pending=""
 approvals_listed() {
     http approver 200 GET "$approval/approvals" || return 1
     local expected listed
@@ -26,8 +27,10 @@ step approvals needs=signed-batch,approver-ready "the approver's list shows the 
 decide() {
     local decisions
     rejected=${recorded[6]}
+    # The disagreed boleta waits for management; the last one stays pending for the approval reminder.
+    pending=${recorded[9]}
     decisions=$(for n in $(billable); do
-        [ "$n" = "$disagreed" ] && continue
+        [ "$n" = "$disagreed" ] || [ "$n" = "$pending" ] && continue
         if [ "$n" = "$rejected" ]; then
             jq -nc --argjson n "$n" \
                 '{number: $n, decision: "reject", observation: "Reprocessamento causado por erro do sistema."}'

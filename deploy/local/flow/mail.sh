@@ -13,35 +13,56 @@ list_mail() {
 }
 step mails-listed "the e-mails of this run are listed" list_mail
 
-# mailed WHO NUMBER...: each NUMBER appears in an e-mail to WHO.
+# mailed WHO SUBJECT NUMBER...: for each NUMBER, an e-mail to WHO whose subject starts with SUBJECT
+# speaks of it.
 mailed() {
-    local who=$1 number
-    shift
+    local who=$1 subject=$2 number
+    shift 2
     for number in "$@"; do
-        jq -e --arg to "${email[$who]}" --argjson n "$number" 'select(any(.to[]; . == $to) and any(.numbers[]; . == $n))' \
-            "$work/mails" >/dev/null || { echo "no e-mail to ${email[$who]} about $number"; return 1; }
+        jq -se --arg to "${email[$who]}" --arg s "$subject" --argjson n "$number" \
+            'any(.[]; any(.to[]; . == $to) and (.subject | startswith($s)) and any(.numbers[]; . == $n))' \
+            "$work/mails" >/dev/null || { echo "no \"$subject\" e-mail to ${email[$who]} about $number"; return 1; }
     done
+    echo "$subject: to ${email[$who]} about $*"
 }
 mails_expected() {
-    local unsigned_contact signed
-    mailed contact "${recorded[@]:0:2}" "${recorded[@]:3:4}" "${recorded[8]}" || return 1 # asked to sign (R24)
-    mailed manager "${recorded[7]}" "${recorded[9]}" || return 1
+    local signed n
+    # R24: the boletas still unsigned were asked for; each contact is asked about its own.
+    mailed contact "Assinatura pendente" "${recorded[8]}" || return 1
+    mailed manager "Assinatura pendente" "${recorded[7]}" "${recorded[9]}" || return 1
+    # R23: each signature is confirmed to its signer.
     signed=("${recorded[2]}" "${batch[@]}")
-    mailed contact "${signed[@]}" || return 1                                          # signature registered (R23)
-    for n in "${signed[@]}"; do [ "${nature_of[$n]}" != notBilled ] && { mailed approver "$n" || return 1; }; done # R26
-    mailed contact "${recorded[8]}" || return 1                                              # reminder (R32)
-    if [ -n "$warned" ]; then                                                                # R11
-        jq -e --arg to "${email[manager]}" --arg who "${name[contact]}" 'select(any(.to[]; . == $to) and
-            (.text | contains($who)))' "$work/mails" >/dev/null ||
+    mailed contact "Assinatura registrada" "${signed[@]}" || return 1
+    # R26: the approver is asked about each billed or contracted boleta someone else signed.
+    for n in "${signed[@]}"; do
+        [ "${nature_of[$n]}" = notBilled ] || mailed approver "Aprovação pendente" "$n" || return 1
+    done
+    # R28: management hears of each divergence, the disagreement and the rejection.
+    mailed management "Nova divergência" "$disagreed" "$rejected" || return 1
+    # R32: the daily reminders list what is still unsigned, and what still awaits the approver.
+    mailed contact "Lembrete: boletas aguardando a sua assinatura" "${recorded[8]}" || return 1
+    mailed manager "Lembrete: boletas aguardando a sua assinatura" "${recorded[7]}" "${recorded[9]}" || return 1
+    mailed approver "Lembrete: boletas aguardando a sua aprovação" "$pending" || return 1
+    # R11: the inactivation warning lists the client's users for its managers.
+    if [ -n "$warned" ]; then
+        jq -se --arg to "${email[manager]}" --arg who "${name[contact]}" \
+            'any(.[]; any(.to[]; . == $to) and (.subject | startswith("Ativação de usuários")) and
+                (.text | contains($who)))' "$work/mails" >/dev/null ||
             { echo "no inactivation warning to ${email[manager]} listing ${name[contact]}"; return 1; }
+        echo "Ativação de usuários: to ${email[manager]}, listing ${name[contact]}"
     fi
     jq -se 'group_by([.to, .subject, .numbers, .text]) | map(select(length > 1)) | length == 0' \
         "$work/mails" >/dev/null ||
         { echo "an e-mail arrived twice"; return 1; }
     echo "every expected e-mail arrived once"
 }
-step mails-expected needs=mails-listed,signed-batch,reminders "every e-mail the process calls for arrived, none twice" \
+# Delivery is asynchronous: the mailbox is read again until every expected e-mail is there.
+mails_arrived() {
+    python3 "$here/mailbox.py" list "$mail_dir" --since "$started" >"$work/mails" || return 1
     mails_expected
+}
+step mails-expected needs=mails-listed,signed-batch,resolved,reminders,approval-reminders \
+    "every e-mail the process calls for arrived, none twice" eventually 30 mails_arrived
 
 # Mail's own record of what it sent: GET /messages, for vendor support.
 mail_record() {
