@@ -126,6 +126,9 @@ struct IdentityAccessMatrixTests {
                     ["code": IdentityFixture.uniqueCode("D"), "role": "technician"]
                 ) { $1 })
         },
+        MatrixEndpoint("GET", "/staff", [200, 403, 200, 403, 403, 403, 403, 403, 403, 401]) { _, _ in
+            MatrixRequest("/staff?role=technician&limit=5")
+        },
         MatrixEndpoint(
             "POST", "/clients/{code}/users", [201, 403, 403, 201, 404, 403, 403, 403, 403, 401]
         ) { world, _ in

@@ -35,24 +35,29 @@ register_client() {
 }
 step client needs=support "support registers client ABS, A&D TESTE DA QUALIDADE LTDA" register_client
 
-# Staff are registered once; on a later run support gives them a new initial password instead,
-# which reaches them by a new welcome e-mail, as for a new member of staff.
+# Staff are registered once; on a later run support finds them by code and gives them a new
+# initial password instead, which reaches them by a new welcome e-mail, as for a new member of staff.
 register_staff() {
-    local who=$1 code=$2 role=$3 file=$state/flow-staff-$2.id
+    local who=$1 code=$2 role=$3
     name[$who]=$4
     email[$who]=$5
     http support "201 409" POST "$identity/staff" "$(jq -n --arg c "$code" --arg n "${name[$who]}" \
         --arg e "${email[$who]}" --arg r "$role" '{code: $c, name: $n, email: $e, role: $r}')" || return 1
     if [ "$status" = 201 ]; then
         id[$who]=$(body -r .id)
-        echo "${id[$who]}" >"$file"
         echo "$code ${name[$who]} <${email[$who]}> registered as $role"
-    else
-        [ -s "$file" ] || { echo "$code exists, but this state directory does not know its id ($file)"; return 1; }
-        id[$who]=$(cat "$file")
-        http support 202 POST "$identity/users/${id[$who]}/initial-password" || return 1
-        echo "$code was registered by an earlier run: support gave it a new initial password"
+        return 0
     fi
+    http support 200 GET "$identity/staff?code=$code" || return 1
+    id[$who]=$(body -er '.items[0].id') ||
+        { echo "$code is not a staff member: another user has the e-mail ${email[$who]}"; return 1; }
+    body -e --arg r "$role" '.items[0].vendorRole == $r' >/dev/null ||
+        { echo "$code is a staff member with role $(body -r '.items[0].vendorRole'), not $role"; return 1; }
+    # The welcome e-mail goes to the address the staff member has, which may have changed since.
+    name[$who]=$(body -r '.items[0].name')
+    email[$who]=$(body -r '.items[0].email')
+    http support 202 POST "$identity/users/${id[$who]}/initial-password" || return 1
+    echo "$code was registered by an earlier run: support gave it a new initial password"
 }
 step technician needs=support "support registers technician D51591" \
     register_staff technician D51591 technician "Técnico Gonçalves" d51591@vendor.local
