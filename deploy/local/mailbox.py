@@ -13,6 +13,7 @@ e-mail: from the directory where smtp_sink.py writes one .eml file each, or, giv
 import argparse
 import datetime
 import email
+import email.errors
 import email.policy
 import html
 import json
@@ -57,17 +58,24 @@ def raw_messages(source: str, since: float) -> list[tuple[str, bytes]]:
 def read(source: str, since: float) -> list[dict]:
     messages = []
     for name, raw in raw_messages(source, since):
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        text = text_of(message)
-        subject = str(message.get("Subject", ""))
-        messages.append({
-            "file": name,
-            "to": [address.addr_spec for header in message.get_all("To", []) for address in header.addresses],
-            "subject": subject,
-            "numbers": sorted({int(n) for n in BOLETA_NUMBER.findall(subject + "\n" + text)}),
-            "text": text,
-        })
+        try:
+            messages.append(summary(name, email.message_from_bytes(raw, policy=email.policy.default)))
+        except (ValueError, LookupError, email.errors.MessageError) as error:
+            # A message this reader cannot take apart is named, not allowed to hide the others.
+            print(f"mailbox.py: {name} cannot be read: {error}", file=sys.stderr)
     return messages
+
+
+def summary(name: str, message: email.message.EmailMessage) -> dict:
+    text = text_of(message)
+    subject = str(message.get("Subject", ""))
+    return {
+        "file": name,
+        "to": [address.addr_spec for header in message.get_all("To", []) for address in header.addresses],
+        "subject": subject,
+        "numbers": sorted({int(n) for n in BOLETA_NUMBER.findall(subject + "\n" + text)}),
+        "text": text,
+    }
 
 
 def initial_password(messages: list[dict], address: str) -> str | None:
