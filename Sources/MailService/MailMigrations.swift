@@ -75,7 +75,8 @@ enum MailMigrations {
                 -- An attempt is claimed ('sending', with its own id and a lease in next_attempt_at) and
                 -- committed before the SMTP transaction starts; one found still sending once its lease
                 -- passed was interrupted, and may have reached the server.
-                ALTER TABLE message ADD COLUMN attempt_id uuid, ADD COLUMN interrupted_attempts integer NOT NULL DEFAULT 0;
+                ALTER TABLE message ADD COLUMN attempt_id uuid,
+                    ADD COLUMN interrupted_attempts integer NOT NULL DEFAULT 0;
                 ALTER TABLE message DROP CONSTRAINT message_state_check;
                 ALTER TABLE message ADD CONSTRAINT message_state_check
                     CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'withdrawn'));

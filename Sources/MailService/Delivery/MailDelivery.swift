@@ -246,6 +246,6 @@ struct MailMetrics: Sendable {
             help: "Attempts that failed for now (4xx, no connection) and will be retried.")
         interrupted = registry.counter(
             "mail_interrupted_attempts_total",
-            help: "Attempts found unfinished after their lease; each message was sent again and may have arrived twice.")
+            help: "Attempts found unfinished after their lease: sent again, so the message may have arrived twice.")
     }
 }
