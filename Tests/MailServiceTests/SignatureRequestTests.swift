@@ -48,6 +48,8 @@ struct SignatureRequestTests {
         #expect(page.items.map(\.id) == [request.id])
         #expect(page.items.first?.withdrawnReason == "the boleta was signed")
         #expect(page.items.first?.boletaNumber == 100_000_033)
+        let invalid = try world.fixture.send("GET", "/messages?boletaNumber=abc", token: support)
+        #expect(invalid.status == 422)
         let resend = try world.fixture.send("POST", "/messages/\(request.id)/resend", token: support)
         #expect(resend.status == 409, "a withdrawn request is never sent")
     }
