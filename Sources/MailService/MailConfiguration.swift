@@ -18,6 +18,12 @@ struct MailConfiguration: Sendable {
     var pollInterval: Duration
     /// The time zone of dates and times when the client names none (`MAIL_TIME_ZONE`).
     var defaultTimeZone: TimeZone
+    /// How long a signature request waits before it goes, so that a contact who signs at once on the
+    /// technician's screen is not asked to sign (`MAIL_SIGNATURE_REQUEST_DELAY_MS`, R24).
+    var signatureRequestDelay: Duration
+    /// How long an attempt may be on its way before another instance takes the message as
+    /// interrupted (`MAIL_SENDING_LEASE_MS`); longer than `SMTP_TIMEOUT_MS`, which bounds an attempt.
+    var sendingLease: Duration
 
     init(environment: Environment = Environment()) throws {
         let url = environment.string("SMTP_URL", default: "smtp://127.0.0.1:1025")
@@ -57,6 +63,14 @@ struct MailConfiguration: Sendable {
             throw ConfigurationError(variable: "MAIL_TIME_ZONE", problem: "names no time zone: \"\(zone)\"")
         }
         defaultTimeZone = timeZone
+        signatureRequestDelay = try environment.milliseconds("MAIL_SIGNATURE_REQUEST_DELAY_MS", default: .seconds(600))
+        sendingLease = try environment.milliseconds("MAIL_SENDING_LEASE_MS", default: smtp.timeout + .seconds(60))
+        guard sendingLease > smtp.timeout else {
+            throw ConfigurationError(
+                variable: "MAIL_SENDING_LEASE_MS",
+                problem: "must be longer than SMTP_TIMEOUT_MS (\(smtp.timeout.wholeMilliseconds)), or an attempt still "
+                    + "on its way could be taken for an interrupted one and sent twice")
+        }
     }
 
     /// The delay before attempt `attempts + 1`, after `attempts` failed ones.

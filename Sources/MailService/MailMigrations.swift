@@ -65,5 +65,33 @@ enum MailMigrations {
                 CREATE INDEX message_recipient ON message (lower(recipient_email));
                 """
         ),
+        Migration(
+            version: 102, name: "held signature requests and claimed attempts",
+            sql: """
+                -- A signature request waits a grace period (next_attempt_at) and is withdrawn, never
+                -- sent, when its boleta is signed, deleted or cancelled first, or replaced when it changes.
+                ALTER TABLE message ADD COLUMN boleta_number bigint, ADD COLUMN boleta_revision integer,
+                    ADD COLUMN withdrawn_at timestamptz, ADD COLUMN withdrawn_reason text;
+                -- An attempt is claimed ('sending', with its own id and a lease in next_attempt_at) and
+                -- committed before the SMTP transaction starts; one found still sending once its lease
+                -- passed was interrupted, and may have reached the server.
+                ALTER TABLE message ADD COLUMN attempt_id uuid,
+                    ADD COLUMN interrupted_attempts integer NOT NULL DEFAULT 0;
+                ALTER TABLE message DROP CONSTRAINT message_state_check;
+                ALTER TABLE message ADD CONSTRAINT message_state_check
+                    CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'withdrawn'));
+                DROP INDEX message_due;
+                CREATE INDEX message_due ON message (next_attempt_at, id) WHERE state IN ('pending', 'sending');
+                CREATE INDEX message_boleta ON message (boleta_number, id) WHERE boleta_number IS NOT NULL;
+                -- The boletas Mail heard were signed, deleted or cancelled (reason set); a request written
+                -- later for one of them (an event handled late) is withdrawn at once. A row also
+                -- serialises the handlers of one boleta's events.
+                CREATE TABLE boleta_settlement (
+                    number bigint PRIMARY KEY,
+                    reason text,
+                    settled_at timestamptz
+                );
+                """
+        ),
     ]
 }

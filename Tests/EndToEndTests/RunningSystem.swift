@@ -91,6 +91,7 @@ final class RunningSystem {
         case "mail":
             values["MAIL_SEAL_SECRET_KEY"] = keys["MAIL_SEAL_SECRET_KEY"]
             values["SMTP_URL"] = "smtp://127.0.0.1:\(smtpPort)"
+            values["MAIL_SIGNATURE_REQUEST_DELAY_MS"] = "2000"
         default:
             break
         }

@@ -196,7 +196,6 @@ struct MailDeliveryTests {
         defer { world.stop() }
         let facts = world.boletaFacts()
         let events: [UUID] = [
-            try world.fixture.publish(BoletaChanged(boleta: facts)).id,
             try world.fixture.publish(
                 BoletaDeleted(
                     number: facts.number, clientCode: "ABS", contactUserId: facts.contactUserId,

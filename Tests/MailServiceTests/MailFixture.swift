@@ -19,7 +19,7 @@ final class MailFixture: Sendable {
     var logs: MemoryLogSink { running.logs }
     var pool: PostgresPool { service.context.pool }
 
-    /// Starts Mail delivering to `smtpPort`, with quick retries.
+    /// Starts Mail delivering to `smtpPort`, with quick retries and signature requests sent at once.
     init(smtpPort: Int, extraEnvironment: [String: String] = [:]) throws {
         var values = [
             "JWT_PUBLIC_KEY": signingKey.publicKey.base64URL, "SMTP_URL": "smtp://127.0.0.1:\(smtpPort)",
@@ -27,6 +27,8 @@ final class MailFixture: Sendable {
             "MAIL_SEAL_SECRET_KEY": Sodium.base64URLEncode(sealKeys.secretKey),
             "MAIL_SEAL_PUBLIC_KEY": Sodium.base64URLEncode(sealKeys.publicKey), "MAIL_RETRY_BASE_MS": "150",
             "MAIL_RETRY_MAX_MS": "600", "MAIL_POLL_INTERVAL_MS": "100", "SMTP_TIMEOUT_MS": "5000",
+            // Signature requests go at once unless a test is about their grace period (R24).
+            "MAIL_SIGNATURE_REQUEST_DELAY_MS": "0",
         ]
         values.merge(extraEnvironment) { _, new in new }
         let environment = values

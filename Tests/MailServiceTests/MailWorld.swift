@@ -52,6 +52,15 @@ final class MailWorld: Sendable {
             nature: nature, amount: "1234.50", contentHash: String(repeating: "ab", count: 32), replacesNumber: nil)
     }
 
+    /// The signature of boleta `number` by its contact, as Boleta publishes it.
+    func signature(of number: Int64 = 100_000_033) -> BoletaSigned {
+        BoletaSigned(
+            number: number, clientCode: People.clientCode, workDate: "2026-12-02", signerUserId: contact.userId,
+            technicianUserId: technician.userId, contactUserId: contact.userId, approverUserId: approver.userId,
+            nature: .billed, amount: "1234.50", agreesWithNature: true, observation: "", decision: nil,
+            decisionObservation: nil, signedAt: Date())
+    }
+
     /// Boleta 100000033 as Approval describes it.
     func approvalSubject(number: Int64 = 100_000_033) -> ApprovalSubject {
         ApprovalSubject(

@@ -6,8 +6,8 @@ extension MailService {
     /// inbox: a redelivered event is dropped by the inbox, and a message already stored for the
     /// same event, template and recipient is never stored twice.
     ///
-    /// Events that ask for no e-mail (a changed, deleted or cancelled boleta) are handled by
-    /// doing nothing, rather than parked.
+    /// A boleta's signature request waits a grace period before it goes; a deleted or cancelled
+    /// boleta asks for no e-mail, but withdraws a request still waiting, as a signature does (R24).
     func messageHandlers() -> [EventHandler] {
         let service = self
         return [
@@ -34,20 +34,14 @@ extension MailService {
                 try service.inactivationWarning(envelope, on: connection)
             },
             .on(BoletaRecorded.self) { envelope, connection in
-                let facts = envelope.data.boleta
-                let contact = try MailUsers.require(facts.contactUserId, as: "the boleta's contact", on: connection)
-                guard !contact.isDeleted else { return }
-                let boleta = try service.mention(
-                    number: facts.number, workDate: facts.workDate, technician: facts.technicianUserId,
-                    service: facts.serviceDescription, pat: facts.patNumber, nature: facts.nature,
-                    amount: facts.amount, on: connection)
-                try service.store(
-                    MailTemplates.signatureRequest(
-                        to: contact.recipient, boleta: boleta, replacesNumber: facts.replacesNumber),
-                    for: envelope, on: connection)
+                try service.requestSignature(of: envelope.data.boleta, for: envelope, on: connection)
+            },
+            .on(BoletaChanged.self) { envelope, connection in
+                try service.requestSignature(of: envelope.data.boleta, for: envelope, on: connection)
             },
             .on(BoletaSigned.self) { envelope, connection in
                 let signed = envelope.data
+                try service.settle(signed.number, reason: "the boleta was signed", on: connection)
                 let signer = try MailUsers.require(signed.signerUserId, as: "the signer", on: connection)
                 guard !signer.isDeleted else { return }
                 let boleta = try service.mention(
@@ -59,9 +53,12 @@ extension MailService {
                         timeZone: try service.timeZone(of: signed.clientCode, on: connection)),
                     for: envelope, on: connection)
             },
-            .on(BoletaChanged.self) { _, _ in },
-            .on(BoletaDeleted.self) { _, _ in },
-            .on(BoletaCancelled.self) { _, _ in },
+            .on(BoletaDeleted.self) { envelope, connection in
+                try service.settle(envelope.data.number, reason: "the boleta was deleted", on: connection)
+            },
+            .on(BoletaCancelled.self) { envelope, connection in
+                try service.settle(envelope.data.number, reason: "the boleta was cancelled", on: connection)
+            },
             .on(ApprovalRequested.self) { envelope, connection in
                 let request = envelope.data
                 let subject = request.boleta
@@ -102,19 +99,23 @@ extension MailService {
         ]
     }
 
-    /// Stores `mail` for the event in `envelope`, unless it is stored already.
+    /// Stores `mail` for the event in `envelope`, unless it is stored already; the new message's id.
+    ///
+    /// The message is due at once, or after `hold` and not before `notBefore`; `boleta` names the
+    /// boleta and revision of a signature request.
+    @discardableResult
     func store<Event>(
-        _ mail: OutgoingMail, for envelope: EventEnvelope<Event>, on connection: PostgresConnection
-    )
-        throws
-    {
+        _ mail: OutgoingMail, for envelope: EventEnvelope<Event>, hold: Duration = .zero, notBefore: Date? = nil,
+        boleta: (number: Int64, revision: Int)? = nil, on connection: PostgresConnection
+    ) throws -> Int64? {
         let domain = configuration.sender.email.split(separator: "@").last.map(String.init) ?? "localhost"
-        let isNew = try MessageStore.enqueue(
-            mail, eventID: envelope.id, eventType: envelope.type, senderDomain: domain, schema: schema,
-            on: connection)
-        logger.debug(
-            isNew ? "Message stored" : "Message already stored",
-            metadata: ["event.id": envelope.id.uuidString, "mail.template": mail.template.rawValue])
+        let id = try MessageStore.enqueue(
+            mail, eventID: envelope.id, eventType: envelope.type, senderDomain: domain, schema: schema, hold: hold,
+            notBefore: notBefore, boleta: boleta, on: connection)
+        var metadata = ["event.id": envelope.id.uuidString, "mail.template": mail.template.rawValue]
+        if let id { metadata["mail.id"] = "\(id)" }
+        logger.debug(id == nil ? "Message already stored" : "Message stored", metadata: metadata)
+        return id
     }
 
     /// The time zone of client `code`'s dates; Mail's default for vendor staff and unknown clients.

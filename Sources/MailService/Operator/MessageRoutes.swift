@@ -62,7 +62,9 @@ extension MailService {
         var filter = MessageFilter()
         if let state = query["state"] {
             guard let parsed = MessageState(rawValue: state) else {
-                throw HTTPError.invalid([.init(field: "state", message: "must be pending, sent or failed")])
+                throw HTTPError.invalid([
+                    .init(field: "state", message: "must be pending, sending, sent, failed or withdrawn")
+                ])
             }
             filter.state = parsed
         }
@@ -71,6 +73,12 @@ extension MailService {
                 throw HTTPError.invalid([.init(field: "eventId", message: "must be a UUID")])
             }
             filter.eventID = parsed
+        }
+        if let number = query["boletaNumber"] {
+            guard let parsed = Int64(number), parsed > 0 else {
+                throw HTTPError.invalid([.init(field: "boletaNumber", message: "must be a positive whole number")])
+            }
+            filter.boletaNumber = parsed
         }
         filter.recipient = query["recipient"]
         filter.eventType = query["eventType"]
