@@ -68,5 +68,21 @@ enum ApprovalMigrations {
                 -- events were written before Boleta told them.
                 ALTER TABLE approval_request ADD COLUMN minutes integer CHECK (minutes >= 0);
                 """),
+        Migration(
+            version: 103, name: "decision_binding_and_divergence_withdrawal",
+            sql: """
+                -- The hash of the content of the latest revision, and the revision and hash a decision was taken
+                -- on: a later revision with other content withdraws the decision (R18, R27).
+                ALTER TABLE approval_request ADD COLUMN content_hash text;
+                ALTER TABLE approval_request ADD COLUMN decided_revision integer;
+                ALTER TABLE approval_request ADD COLUMN decided_content_hash text;
+                UPDATE approval_request SET decided_revision = revision WHERE decision IS NOT NULL;
+
+                -- A divergence whose boleta was deleted or cancelled before it was resolved: closed, with why.
+                ALTER TABLE divergence ADD COLUMN withdrawn_at timestamptz;
+                ALTER TABLE divergence ADD COLUMN withdrawal_reason text;
+                -- The boleta's revision when the divergence was raised, to tell a change made after it.
+                ALTER TABLE divergence ADD COLUMN raised_on_revision integer;
+                """),
     ]
 }

@@ -128,6 +128,9 @@ struct ApprovalAccessMatrixTests {
         ) { world in
             ("/divergences/\(try world.openDivergence())/resolution", ["outcome": "keep", "note": "Mantida"])
         },
+        // Each caller that may see the billing report gets 200 within its own scope (R8, R30): support and
+        // management every client's, a technician the boletas it recorded, a manager its client's, an
+        // approver what it decided; BillingReportTests checks the rows each one gets.
         ApprovalMatrixEndpoint("GET", "/reports/billing", [200, 200, 200, 200, 200, 200, 200, 200, 403, 401]) { _ in
             ("/reports/billing?clientCode=ABS", nil)
         },

@@ -168,7 +168,7 @@ struct BillingReportTests {
         #expect(Self.totals(report, "totalsByNature") == ["billed": "100.00", "contracted": "50.00"])
     }
 
-    @Test("R30 a manager sees its client's, an approver what it decided, vendor staff all, anyone else 403")
+    @Test("R8 R30 a manager sees its client's, an approver what it decided, support and management all, else 403")
     func eachPrincipalSeesWhatR30Allows() throws {
         let world = try ApprovalWorld()
         defer { world.stop() }
@@ -189,6 +189,7 @@ struct BillingReportTests {
             ("approver of XYZ", try world.token(world.xyzApprover, clientCode: "XYZ", isApprover: true), []),
             ("support", try world.supportToken(), abs + [xyz.number]),
             ("management", try world.managementToken(), abs + [xyz.number]),
+            // Every boleta here was recorded by the same technician (see the test of two technicians).
             ("technician", try world.technicianToken(), abs + [xyz.number]),
         ]
         for (who, token, expected) in cases {
@@ -203,6 +204,39 @@ struct BillingReportTests {
         // A manager whose flag Identity removed no longer sees the whole client.
         try world.sql("UPDATE known_user SET is_manager = false WHERE id = $1", world.manager)
         #expect(try world.send("GET", "/reports/billing", token: world.managerToken()).status == 403)
+    }
+
+    @Test("R8 a technician sees in the billing report, and its CSV, only the boletas it recorded, of any client")
+    func aTechnicianSeesOnlyWhatItRecorded() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let second = UUID()
+        try world.sql(
+            """
+            INSERT INTO known_user (id, vendor_role, code, name, email) VALUES ($1, 'technician', 'D60000', 'D60000',
+                'x@example.com')
+            """, second)
+        let mine = try world.recordNew(workDate: "2006-12-01", amount: "150.00")
+        let mineOfXYZ = try world.recordNew(
+            workDate: "2006-12-02", contact: world.xyzContact, approver: world.otherClientManager, clientCode: "XYZ")
+        var facts = world.facts(world.newNumber(), workDate: "2006-12-03", amount: "4600.00")
+        facts.technicianUserId = second
+        try world.record(facts)
+        let firstToken = try world.technicianToken()
+        let secondToken = try world.token(second, vendorRole: .technician)
+
+        let first = try Self.report(world, firstToken)
+        #expect(Self.numbers(first) == [mine.number, mineOfXYZ.number])
+        #expect((first["total"] as? [String: Any])?["amount"] as? String == "335.18")
+        let other = try Self.report(world, secondToken)
+        #expect(Self.numbers(other) == [facts.number])
+        #expect((other["total"] as? [String: Any])?["amount"] as? String == "4600.00")
+        #expect(Self.numbers(try Self.report(world, secondToken, "?clientCode=XYZ")).isEmpty)
+        let csv = try world.send("GET", "/reports/billing.csv", token: secondToken)
+        #expect(csv.status == 200)
+        let rows = csv.text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        #expect(rows.map { $0.prefix { $0 != "," } } == ["\(facts.number)"])
+        #expect(Self.numbers(try Self.report(world, try world.supportToken())).count == 3)
     }
 
     @Test("R30 the CSV export holds every row, RFC 4180, with formulas neutralised")

@@ -102,6 +102,70 @@ struct DivergenceTests {
         #expect(billing.isEmpty)
     }
 
+    @Test("R18 R28 a divergence of a deleted or cancelled boleta is withdrawn, with the reason, and not resolved")
+    func aDivergenceOfAClosedBoletaIsWithdrawn() throws {
+        let world = try ApprovalWorld()
+        defer { world.stop() }
+        let deleted = try world.recordNew(nature: .billed)
+        #expect(try world.decide(deleted.number, "reject", token: world.approverToken()).status == 200)
+        let cancelled = try world.recordNew(nature: .billed)
+        try world.publish(world.signature(cancelled, agrees: false))
+        let kept = try world.recordNew(nature: .billed)
+        try world.publish(world.signature(kept, agrees: false))
+        let raised = try world.published(DivergenceRaised.self)
+        let ids = Dictionary(uniqueKeysWithValues: raised.map { ($0.boleta.number, $0.divergenceId) })
+        #expect(try Self.divergences(world, "?status=open").count == 3)
+
+        world.clock.set(world.clock.read().addingTimeInterval(120))
+        let deletion = BoletaDeleted(
+            number: deleted.number, clientCode: "ABS", contactUserId: world.contact, approverUserId: world.approver,
+            technicianUserId: world.technician)
+        try world.publish(deletion)
+        try world.publish(deletion)
+        try world.publish(
+            BoletaCancelled(
+                number: cancelled.number, clientCode: "ABS", reason: "Horas lançadas em duplicidade",
+                replacementNumber: nil, contactUserId: world.contact, approverUserId: world.approver,
+                technicianUserId: world.technician))
+
+        let open = try Self.divergences(world, "?status=open")
+        #expect(open.compactMap { $0["id"] as? String } == [ids[kept.number]?.uuidString])
+        let withdrawn = try Self.divergences(world, "?status=withdrawn")
+        #expect(
+            Set(withdrawn.compactMap { $0["id"] as? String })
+                == Set(
+                    [deleted, cancelled].map {
+                        ids[$0.number]?.uuidString ?? ""
+                    }))
+        for divergence in withdrawn {
+            #expect(divergence["status"] as? String == "withdrawn")
+            #expect(divergence["resolution"] == nil)
+            let withdrawal = try #require(divergence["withdrawal"] as? [String: Any])
+            let boleta = (divergence["boleta"] as? [String: Any])?["number"] as? Int64
+            let reason =
+                boleta == deleted.number
+                ? "the boleta was deleted" : "the boleta was cancelled: Horas lançadas em duplicidade"
+            #expect(withdrawal["reason"] as? String == reason)
+            #expect(withdrawal["withdrawnAt"] as? String != nil)
+        }
+        #expect(try Self.divergences(world, "?status=resolved").isEmpty)
+
+        for number in [deleted.number, cancelled.number] {
+            let id = try #require(ids[number])
+            let response = try world.send(
+                "POST", "/divergences/\(id)/resolution", token: try world.managementToken(),
+                json: ["outcome": "keep", "note": "Mantida"])
+            #expect(response.status == 409)
+            #expect(try world.json(response)["type"] as? String == "/problems/divergence-withdrawn")
+        }
+        #expect(try world.published(DivergenceResolved.self).isEmpty)
+        let keptID = try #require(ids[kept.number])
+        let resolved = try world.send(
+            "POST", "/divergences/\(keptID)/resolution", token: try world.managementToken(),
+            json: ["outcome": "keep", "note": "Mantida"])
+        #expect(resolved.status == 200, "\(resolved.text)")
+    }
+
     @Test("R28 a resolution that is not acceptable answers 422, and an unknown divergence 404")
     func badResolutionsAreRefused() throws {
         let world = try ApprovalWorld()

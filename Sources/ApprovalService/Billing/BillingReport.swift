@@ -51,19 +51,27 @@ struct BillingReportPage: Codable, Sendable {
 
 /// Which boletas a principal sees in the billing report.
 enum BillingScope: Sendable, Equatable {
-    /// Vendor staff: every client's.
+    /// Vendor support and management: every client's.
     case all
+    /// A technician: the boletas it recorded, of every client (R8).
+    case recordedBy(UUID)
     /// A manager: every billed or contracted boleta of its client.
     case client(String)
     /// An approver who is not a manager: those of its client it decided.
     case decidedBy(client: String, user: UUID)
 
-    /// The scope of `principal`, or a 403 for a user who is neither manager nor approver; the flags as
-    /// Approval last heard them from Identity win over the token's.
+    /// The scope of `principal`, or a 403 for a client user who is neither manager nor approver; the flags
+    /// as Approval last heard them from Identity win over the token's.
     init(_ principal: Principal, on connection: PostgresConnection) throws {
-        if principal.isVendorStaff {
+        switch principal.vendorRole {
+        case .support, .management:
             self = .all
             return
+        case .technician:
+            self = .recordedBy(principal.userID)
+            return
+        case nil:
+            break
         }
         guard let client = principal.clientCode else { throw HTTPError.forbidden() }
         let known = try DirectoryCopy.user(id: principal.userID, on: connection)
@@ -106,6 +114,8 @@ enum BillingReportStore {
         switch scope {
         case .all:
             break
+        case .recordedBy(let technician):
+            sql.add("r.technician_user_id = \(sql.bind(technician))")
         case .client(let client):
             sql.add("r.client_code = \(sql.bind(client))")
         case .decidedBy(let client, let user):

@@ -4,6 +4,9 @@ import Shared
 extension ApprovalService {
     /// Records the approver's `decision` on `record`, which the caller locked and checked needs one, and
     /// publishes it; a rejection raises a divergence (R25, R28). Returns the record as decided.
+    ///
+    /// The decision binds to the revision and content the approver saw: a later change of the boleta
+    /// withdraws it (``withdrawDecisionIfChanged(_:previous:cause:on:)``).
     @discardableResult
     func recordDecision(
         _ decision: ApprovalDecision, observation: String, on record: ApprovalRecord, at decidedAt: Date,
@@ -13,7 +16,7 @@ extension ApprovalService {
         try connection.execute(
             """
             UPDATE approval_request SET decision = $2, decision_observation = $3, decided_by_user_id = $4,
-                decided_at = $5, updated_at = now()
+                decided_at = $5, decided_revision = revision, decided_content_hash = content_hash, updated_at = now()
             WHERE number = $1
             """, record.number, decision.rawValue, observation, approver, decidedAt)
         switch decision {

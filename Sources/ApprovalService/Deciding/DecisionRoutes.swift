@@ -164,7 +164,8 @@ extension ApprovalService {
             try connection.execute(
                 """
                 UPDATE approval_request SET decision = NULL, decision_observation = NULL, decided_by_user_id = NULL,
-                    decided_at = NULL, reopen_count = reopen_count + 1, updated_at = now()
+                    decided_at = NULL, decided_revision = NULL, decided_content_hash = NULL,
+                    reopen_count = reopen_count + 1, updated_at = now()
                 WHERE number = $1
                 """, number)
             try outbox.append(

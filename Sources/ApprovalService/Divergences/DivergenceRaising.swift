@@ -12,11 +12,12 @@ extension ApprovalService {
         let raised = try connection.query(
             """
             INSERT INTO divergence (id, boleta_number, cause, round, raised_by_user_id, observation, raised_at,
-                original_nature)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                original_nature, raised_on_revision)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (boleta_number, cause, round) DO NOTHING
             RETURNING id
-            """, UUID(), record.number, cause.rawValue, round, userID, observation, raisedAt, record.nature.rawValue)
+            """, UUID(), record.number, cause.rawValue, round, userID, observation, raisedAt, record.nature.rawValue,
+            record.revision)
         guard let row = raised.first else { return }
         let id = try row.decode(UUID.self, "id")
         try outbox.append(

@@ -12,16 +12,27 @@ struct DivergenceView: Codable, Sendable {
         var resolvedAt: Date
     }
 
+    /// Why and when it was withdrawn: its boleta was deleted or cancelled before it was resolved.
+    struct Withdrawal: Codable, Sendable {
+        var reason: String
+        var withdrawnAt: Date
+    }
+
     var id: UUID
     var cause: DivergenceCause
-    /// `open` or `resolved`.
+    /// `open`, `resolved`, or `withdrawn` when its boleta was deleted or cancelled while it was open.
     var status: String
+    /// The boleta as it is now, which may differ from what it was when the divergence was raised.
     var boleta: ApprovalItem
+    /// Whether the technician changed the boleta after the divergence was raised (a rejection's decision
+    /// is then withdrawn, and the approver decides again on the new content).
+    var boletaChangedSinceRaised: Bool
     var raisedBy: PersonView
     /// What the signer or approver wrote, empty when nothing.
     var observation: String
     var raisedAt: Date
     var resolution: Resolution?
+    var withdrawal: Withdrawal?
 }
 
 /// What `GET /divergences` answers.
@@ -52,10 +63,10 @@ extension ApprovalService {
         }
     }
 
-    /// Open or resolved divergences, oldest first.
+    /// Open, resolved or withdrawn divergences, oldest first.
     private func listDivergences(_ request: Request) throws -> Response {
         var reader = QueryReader(request.query)
-        let status = reader.choice("status", ["open", "resolved"])
+        let status = reader.choice("status", ["open", "resolved", "withdrawn"])
         let (limit, offset) = reader.page()
         try reader.check()
         let items = try pool.withConnection { connection in
@@ -97,6 +108,11 @@ extension ApprovalService {
             else { throw HTTPError.notFound("There is no such divergence.") }
             guard !divergence.isResolved else {
                 throw HTTPError.conflict("This divergence was already resolved.", code: "already-resolved")
+            }
+            guard !divergence.isWithdrawn else {
+                throw HTTPError.conflict(
+                    "This divergence was withdrawn: its boleta was deleted or cancelled.",
+                    code: "divergence-withdrawn")
             }
             let original = divergence.originalNature
             let resolved = outcome == "change" ? (nature ?? original) : original

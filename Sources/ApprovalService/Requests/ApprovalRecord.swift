@@ -116,19 +116,19 @@ enum ApprovalRecords {
             """
             INSERT INTO approval_request (number, revision, client_code, work_date, contact_user_id,
                 approver_user_id, technician_user_id, service_code, service_description, pat_number, nature, amount,
-                minutes)
-            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13)
+                minutes, content_hash)
+            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13, $14)
             ON CONFLICT (number) DO UPDATE SET revision = EXCLUDED.revision, client_code = EXCLUDED.client_code,
                 work_date = EXCLUDED.work_date, contact_user_id = EXCLUDED.contact_user_id,
                 approver_user_id = EXCLUDED.approver_user_id, technician_user_id = EXCLUDED.technician_user_id,
                 service_code = EXCLUDED.service_code, service_description = EXCLUDED.service_description,
                 pat_number = EXCLUDED.pat_number, nature = EXCLUDED.nature, amount = EXCLUDED.amount,
-                minutes = EXCLUDED.minutes, updated_at = now()
+                minutes = EXCLUDED.minutes, content_hash = EXCLUDED.content_hash, updated_at = now()
             WHERE approval_request.revision < EXCLUDED.revision
             """,
             facts.number, facts.revision, facts.clientCode, facts.workDate, facts.contactUserId,
             facts.approverUserId, facts.technicianUserId, facts.serviceCode, facts.serviceDescription,
-            facts.patNumber, facts.nature.rawValue, facts.amount, facts.minutes)
+            facts.patNumber, facts.nature.rawValue, facts.amount, facts.minutes, facts.contentHash)
         return written == 1
     }
 }

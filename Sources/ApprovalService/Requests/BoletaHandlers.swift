@@ -30,16 +30,18 @@ extension ApprovalService {
         let service = self
         return [
             .on(BoletaRecorded.self) { envelope, connection in
-                try ApprovalRecords.save(envelope.data.boleta, on: connection)
+                try service.keep(envelope.data.boleta, cause: Cause(envelope), on: connection)
             },
             .on(BoletaChanged.self) { envelope, connection in
-                try ApprovalRecords.save(envelope.data.boleta, on: connection)
+                try service.keep(envelope.data.boleta, cause: Cause(envelope), on: connection)
             },
             .on(BoletaDeleted.self) { envelope, connection in
-                try service.close(envelope.data.number, as: "deleted", on: connection)
+                try service.close(
+                    envelope.data.number, as: "deleted", reason: "the boleta was deleted", on: connection)
             },
             .on(BoletaCancelled.self) { envelope, connection in
-                try service.close(envelope.data.number, as: "cancelled", on: connection)
+                let reason = "the boleta was cancelled: \(envelope.data.reason)"
+                try service.close(envelope.data.number, as: "cancelled", reason: reason, on: connection)
             },
             .on(BoletaSigned.self) { envelope, connection in
                 try service.follow(envelope, on: connection)
@@ -47,12 +49,71 @@ extension ApprovalService {
         ]
     }
 
-    /// Marks boleta `number` deleted or cancelled: it no longer needs a decision.
-    private func close(_ number: Int64, as status: String, on connection: PostgresConnection) throws {
+    /// Keeps the facts of a recorded or changed boleta; a new revision with other content than the one
+    /// decided on withdraws the decision (R18, R27).
+    private func keep(_ facts: BoletaFacts, cause: Cause, on connection: PostgresConnection) throws {
+        // Locked first, so that a decision taken at the same time is either seen here or sees the change.
+        let previous = try ApprovalRecords.find(facts.number, forUpdate: true, on: connection)
+        guard try ApprovalRecords.save(facts, on: connection), previous != nil else { return }
+        try withdrawDecisionIfChanged(facts, cause: cause, on: connection)
+        // An open divergence stays for vendor management, on the facts as they are now.
+        try connection.execute(
+            "UPDATE divergence SET original_nature = $2 WHERE boleta_number = $1 AND resolved_at IS NULL "
+                + "AND withdrawn_at IS NULL", facts.number, facts.nature.rawValue)
+    }
+
+    /// Withdraws the decision on boleta `facts.number` when it was taken on an older revision with other
+    /// content, and tells Boleta through ``ApprovalReopened``: the approver, maybe another one now, decides
+    /// again on what the boleta says. The change is the technician's act, so it is named as who reopened.
+    func withdrawDecisionIfChanged(_ facts: BoletaFacts, cause: Cause, on connection: PostgresConnection) throws {
+        let withdrawn = try connection.query(
+            """
+            UPDATE approval_request r SET decision = NULL, decision_observation = NULL, decided_by_user_id = NULL,
+                decided_at = NULL, decided_revision = NULL, decided_content_hash = NULL,
+                reopen_count = r.reopen_count + 1, updated_at = now()
+            FROM approval_request old
+            WHERE r.number = $1 AND old.number = r.number AND r.decision IS NOT NULL
+                AND r.decided_revision < r.revision AND r.decided_content_hash IS DISTINCT FROM r.content_hash
+            RETURNING old.decided_at, old.decided_by_user_id
+            """, facts.number)
+        guard let row = withdrawn.first else { return }
+        let decidedAt = try row.decode(Date?.self, "decided_at") ?? .distantPast
+        // Never before the decision, so that Boleta, which keeps the latest, applies it.
+        let reopenedAt = max(clock(), decidedAt)
+        try outbox.append(
+            ApprovalReopened(
+                number: facts.number, clientCode: facts.clientCode, approverUserId: facts.approverUserId,
+                reason: Self.changedAfterDecisionReason, reopenedByUserId: facts.technicianUserId,
+                reopenedAt: reopenedAt),
+            clientCode: facts.clientCode, correlationId: cause.correlationId, causationId: cause.causationId,
+            occurredAt: reopenedAt, on: connection)
+        logger.info(
+            "Decision withdrawn: the boleta changed after it",
+            metadata: [
+                "boleta.number": "\(facts.number)", "boleta.revision": "\(facts.revision)",
+                "user.id": try row.decode(UUID?.self, "decided_by_user_id")?.uuidString ?? "",
+            ])
+    }
+
+    /// The reason of the reopening when a boleta changed after its decision.
+    static let changedAfterDecisionReason = "the boleta changed after the decision"
+
+    /// Marks boleta `number` deleted or cancelled: it no longer needs a decision, and its open
+    /// divergences are withdrawn with `reason`: there is nothing left to resolve.
+    private func close(
+        _ number: Int64, as status: String, reason: String, on connection: PostgresConnection
+    ) throws {
         let changed = try connection.execute(
             "UPDATE approval_request SET boleta_status = $2, updated_at = now() WHERE number = $1", number, status)
         guard changed == 1 else { throw BoletaNotKnownYet(number: number) }
-        logger.debug("Approval request closed", metadata: ["boleta.number": "\(number)", "boleta.status": status])
+        let withdrawn = try connection.execute(
+            """
+            UPDATE divergence SET withdrawn_at = $2, withdrawal_reason = $3
+            WHERE boleta_number = $1 AND resolved_at IS NULL AND withdrawn_at IS NULL
+            """, number, clock(), reason)
+        logger.debug(
+            "Approval request closed",
+            metadata: ["boleta.number": "\(number)", "boleta.status": status, "divergence.count": "\(withdrawn)"])
     }
 
     /// Records a signature and what follows from it (R21, R26, R28).
