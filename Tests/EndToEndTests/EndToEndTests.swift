@@ -75,12 +75,10 @@ struct EndToEndTests {
         #expect(Self.doubled(try system.mails()).isEmpty)
     }
 
-    /// The messages that arrived more than once: the same recipients, subject, numbers and text.
+    /// The messages that arrived more than once: Mail gives each message one `Message-ID`, kept
+    /// across retries, so the same one twice is a message delivered twice.
     static func doubled(_ mails: [Mail]) -> [Mail] {
-        var seen: [String: Int] = [:]
-        for mail in mails {
-            seen["\(mail.to)|\(mail.subject)|\(mail.numbers)|\(mail.text)", default: 0] += 1
-        }
-        return mails.filter { seen["\($0.to)|\($0.subject)|\($0.numbers)|\($0.text)", default: 0] > 1 }
+        let counts = Dictionary(grouping: mails, by: \.messageId).filter { $0.value.count > 1 }
+        return counts.values.flatMap { $0 }
     }
 }

@@ -284,6 +284,8 @@ struct FlowResult {
 /// One message as deploy/local/mailbox.py lists it.
 struct Mail: Decodable, Hashable {
     var file: String
+    /// The `Message-ID` Mail gives the message, the same at every attempt to deliver it.
+    var messageId: String
     var to: [String]
     var subject: String
     var numbers: [Int]

@@ -3,8 +3,8 @@ e-mail: from the directory where smtp_sink.py writes one .eml file each, or, giv
 (http://127.0.0.1:8025 under docker compose), from Mailpit's API.
 
   mailbox.py list SOURCE [--since EPOCH_SECONDS]
-      one JSON object per message, oldest first: file, to, subject, numbers (the boleta numbers
-      it speaks of), text (its plain-text part, decoded)
+      one JSON object per message, oldest first: file, messageId, to, subject, numbers (the boleta
+      numbers it speaks of), text (its plain-text part, decoded)
   mailbox.py initial-password SOURCE EMAIL [--since EPOCH_SECONDS] [--wait SECONDS]
       the initial password of the newest welcome e-mail to EMAIL, read from its lines
       "E-mail de acesso: <email>" and "Senha inicial: <password>"; exits 1 when none arrives
@@ -71,6 +71,7 @@ def summary(name: str, message: email.message.EmailMessage) -> dict:
     subject = str(message.get("Subject", ""))
     return {
         "file": name,
+        "messageId": str(message.get("Message-ID", "")).strip(),
         "to": [address.addr_spec for header in message.get_all("To", []) for address in header.addresses],
         "subject": subject,
         "numbers": sorted({int(n) for n in BOLETA_NUMBER.findall(subject + "\n" + text)}),

@@ -51,9 +51,14 @@ mails_expected() {
             { echo "no inactivation warning to ${email[manager]} listing ${name[contact]}"; return 1; }
         echo "Ativação de usuários: to ${email[manager]}, listing ${name[contact]}"
     fi
-    jq -se 'group_by([.to, .subject, .numbers, .text]) | map(select(length > 1)) | length == 0' \
-        "$work/mails" >/dev/null ||
-        { echo "an e-mail arrived twice"; return 1; }
+    # Nothing in one run calls for two e-mails with the same subject to the same person.
+    jq -se 'group_by([.to, .subject]) | map(select(length > 1)) | length == 0' "$work/mails" >/dev/null ||
+        { echo "two e-mails alike: $(jq -sc 'group_by([.to, .subject]) | map(select(length > 1))[0][0] |
+            {to, subject}' "$work/mails")"; return 1; }
+    # Mail gives each message one Message-ID, kept across retries: the same one twice is a double.
+    jq -se 'group_by(.messageId) | map(select(length > 1)) | length == 0' "$work/mails" >/dev/null ||
+        { echo "an e-mail arrived twice: $(jq -sc 'group_by(.messageId) | map(select(length > 1))[0][0] |
+            {messageId, to, subject}' "$work/mails")"; return 1; }
     echo "every expected e-mail arrived once"
 }
 # Delivery is asynchronous: the mailbox is read again until every expected e-mail is there.
