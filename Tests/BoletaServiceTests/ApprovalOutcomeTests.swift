@@ -34,9 +34,9 @@ struct ApprovalOutcomeTests {
             decidedAt: time)
     }
 
-    /// The boleta as `GET /boletas/{number}` answers it to the approver.
+    /// The boleta as `GET /boletas/{number}` answers it to vendor support.
     static func view(_ number: Int64, _ world: RecordingWorld) throws -> [String: Any] {
-        let token = try world.fixture.token(userID: world.approver, clientCode: "ABS", isApprover: true)
+        let token = try world.supportToken()
         let response = try world.fixture.send("GET", "/boletas/\(number)", token: token)
         try #require(response.status == 200, "\(response.text)")
         return try world.json(response)

@@ -89,12 +89,12 @@ struct BoletaAccessMatrixTests {
             BoletaMatrixRequest("/boletas", json: matrix.world.body())
         },
         BoletaMatrixEndpoint(
-            "GET", "/boletas/{number}", [200, 200, 404, 200, 200, 404, 200, 200, 404, 401]
+            "GET", "/boletas/{number}", [200, 200, 404, 200, 200, 404, 404, 200, 404, 401]
         ) { matrix in
             BoletaMatrixRequest("/boletas/\(try matrix.unsignedBoleta().number)")
         },
         BoletaMatrixEndpoint(
-            "GET", "/boletas/{number}/pdf", [200, 200, 404, 200, 200, 404, 200, 200, 404, 401]
+            "GET", "/boletas/{number}/pdf", [200, 200, 404, 200, 200, 404, 404, 200, 404, 401]
         ) { matrix in
             BoletaMatrixRequest("/boletas/\(try matrix.unsignedBoleta().number)/pdf")
         },

@@ -38,9 +38,9 @@ extension RecordingWorld {
         try fixture.send("GET", "/boletas/\(number)/pdf", token: token)
     }
 
-    /// The boleta printed for its approver; expects a 200 with a PDF.
+    /// The boleta printed for its contact; expects a 200 with a PDF.
     func printed(_ number: Int64) throws -> PrintedBoleta {
-        let token = try fixture.token(userID: approver, clientCode: "ABS", isApprover: true)
+        let token = try fixture.token(userID: contact, clientCode: "ABS")
         let response = try print(number, token: token)
         try #require(response.status == 200, "\(response.text.prefix(300))")
         #expect(response.headers["Content-Type"] == "application/pdf")

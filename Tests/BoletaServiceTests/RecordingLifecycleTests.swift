@@ -61,7 +61,8 @@ struct RecordingLifecycleTests {
         #expect(try world.sql("SELECT revision FROM boleta")[0].decode(Int.self, at: 0) == 1)
     }
 
-    @Test func theBoletaIsSeenByItsPeopleAndStaffButNotByOtherClients() throws {
+    @Test("R29 the boleta is seen by its technician, contact, manager and staff; not by its approver before deciding")
+    func theBoletaIsSeenByItsPeopleAndStaffButNotByOtherClients() throws {
         let world = try RecordingWorld()
         defer { world.stop() }
         let number = try #require(try world.record(world.body())["number"] as? Int64)
@@ -69,7 +70,6 @@ struct RecordingLifecycleTests {
             try world.technicianToken(), try world.supportToken(),
             try world.fixture.token(vendorRole: .management),
             try world.fixture.token(userID: world.contact, clientCode: "ABS"),
-            try world.fixture.token(userID: world.approver, clientCode: "ABS", isApprover: true),
             try world.fixture.token(userID: world.manager, clientCode: "ABS", isManager: true),
         ]
         for token in allowed {
@@ -77,6 +77,7 @@ struct RecordingLifecycleTests {
         }
         let refused = [
             try world.fixture.token(userID: world.plainUser, clientCode: "ABS"),
+            try world.fixture.token(userID: world.approver, clientCode: "ABS", isApprover: true),
             try world.fixture.token(userID: world.otherClientManager, clientCode: "XYZ", isManager: true),
         ]
         for token in refused {

@@ -22,6 +22,13 @@ struct ReportCSVTests {
         #expect(ReportCSV.field(value) == written)
     }
 
+    @Test("A cell starting with a line break is neutralised like one starting with a formula")
+    func aCellStartingWithALineBreakIsNeutralised() {
+        #expect(ReportCSV.field("\n=7+7") == "\"'\n=7+7\"")
+        #expect(ReportCSV.field("\r\n=7+7") == "\"'\r\n=7+7\"")
+        #expect(ReportCSV.field("\r=7+7") == "\"'\r=7+7\"")
+    }
+
     @Test func theExportIsADownloadWithTheExactHeaderRowAndOneLinePerBoleta() throws {
         let report = try ReportWorld()
         defer { report.stop() }

@@ -12,7 +12,8 @@ import Testing
 /// - `third`: 2006-12-03, contact `contact`, no PAT, by `technician`, cancelled.
 /// - a deleted one of 2006-12-04, contact `contact`, by `technician`, which no one sees.
 /// - `foreign`: XYZ's, 2006-12-05, by `otherTechnician`.
-/// `approver` is the approver of every ABS boleta; `bystander` is a user of ABS named in none.
+/// `approver` is the approver of every ABS boleta and has decided none; `bystander` is a user of ABS
+/// named in none.
 final class ReportWorld: Sendable {
     let world: RecordingWorld
     let bystander = UUID()

@@ -15,10 +15,11 @@ extension BoletaService {
     private func printBoleta(_ request: Request) throws -> Response {
         let principal = try request.principal(as: Principal.self)
         let number = try Self.number(request)
-        let printout = try pool.withConnection { connection in try loadPrintout(number, on: connection) }
-        guard let printout, Self.sees(principal, printout.record) else {
-            throw HTTPError.notFound("There is no such boleta.")
+        let printout = try pool.withConnection { connection in
+            try BoletaVisibility(principal, on: connection).includes(number, on: connection)
+                ? try loadPrintout(number, on: connection) : nil
         }
+        guard let printout else { throw HTTPError.notFound("There is no such boleta.") }
         let started = ContinuousClock.now
         let pdf = try printout.pdf()
         request.logger.debug(

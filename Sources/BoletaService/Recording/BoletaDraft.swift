@@ -102,6 +102,7 @@ struct BoletaDraft: Sendable {
             errors.add("nature", "is required")
         }
         let observations = body.observations?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        _ = errors.lines(body.observations, "observations", multiLine: true)
         if observations.count > 4000 { errors.add("observations", "is longer than 4000 characters") }
         if let replaces = body.replacesNumber, replaces <= 0 { errors.add("replacesNumber", "must be a boleta number") }
         let entries = Self.entries(body.entries, &errors)
@@ -132,6 +133,7 @@ struct BoletaDraft: Sendable {
     }
 
     private static func optionalText(_ text: String?, _ field: String, _ errors: inout FieldErrors) -> String? {
+        guard errors.lines(text, field) else { return nil }
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         if text.count > 40 { errors.add(field, "is longer than 40 characters") }
         return text
@@ -149,7 +151,7 @@ struct BoletaDraft: Sendable {
             let start = time(body.start, path + ".start", &errors)
             let end = time(body.end, path + ".end", &errors)
             if let start, let end, end <= start { errors.add(path + ".end", "must be after start") }
-            let history = errors.required(body.history, path + ".history", maxLength: 4000)
+            let history = errors.required(body.history, path + ".history", maxLength: 4000, multiLine: true)
             var overtime: Overtime?
             if let text = body.overtime {
                 overtime = Overtime(rawValue: text)

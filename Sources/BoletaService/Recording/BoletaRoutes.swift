@@ -50,9 +50,12 @@ extension BoletaService {
         let principal = try request.principal(as: Principal.self)
         let number = try Self.number(request)
         let (record, approval) = try pool.withConnection { connection in
-            (try loadBoleta(number, on: connection), try ApprovalOutcomes.find(number, on: connection))
+            guard try BoletaVisibility(principal, on: connection).includes(number, on: connection) else {
+                return (BoletaRecord?.none, ApprovalOutcomeView?.none)
+            }
+            return (try loadBoleta(number, on: connection), try ApprovalOutcomes.find(number, on: connection))
         }
-        guard let record, Self.sees(principal, record) else { throw HTTPError.notFound("There is no such boleta.") }
+        guard let record else { throw HTTPError.notFound("There is no such boleta.") }
         var view = record.view
         view.approval = approval
         return try Response.json(view)
@@ -97,7 +100,7 @@ extension BoletaService {
                 throw HTTPError.notFound("There is no such boleta.")
             }
             var errors = FieldErrors()
-            let reason = errors.required(body.reason, "reason", maxLength: 2000)
+            let reason = errors.required(body.reason, "reason", maxLength: 2000, multiLine: true)
             if let replacement = body.replacementNumber {
                 let found = try connection.query(
                     """
@@ -138,7 +141,8 @@ extension BoletaService {
     ) throws
         -> BoletaRecord
     {
-        guard let record = try loadBoleta(number, forUpdate: true, on: connection), Self.sees(principal, record)
+        guard let record = try loadBoleta(number, forUpdate: true, on: connection),
+            try BoletaVisibility(principal, on: connection).includes(number, on: connection)
         else { throw HTTPError.notFound("There is no such boleta.") }
         guard record.technicianUserID == principal.userID else {
             throw HTTPError.forbidden("Only the technician who recorded a boleta changes it.")
@@ -147,15 +151,6 @@ extension BoletaService {
             throw HTTPError.conflict("Boleta \(number) is \(record.status) and never changes; record a new one.")
         }
         return record
-    }
-
-    /// Whether `principal` may see `record`: its technician, contact or approver, a manager of its
-    /// client, or vendor support and management.
-    static func sees(_ principal: Principal, _ record: BoletaRecord) -> Bool {
-        if principal.seesAllClients || principal.userID == record.technicianUserID { return true }
-        guard principal.belongs(to: record.draft.clientCode) else { return false }
-        return principal.userID == record.draft.contactUserID || principal.userID == record.draft.approverUserID
-            || principal.isManager(of: record.draft.clientCode)
     }
 
     /// The boleta number in the path; a 404 when it is not one.

@@ -90,8 +90,13 @@ struct FieldErrors {
         errors.append(HTTPError.FieldError(field: field, message: message))
     }
 
-    /// The value of required text `field`, trimmed; records an error when it is missing or empty.
-    mutating func required(_ value: String?, _ field: String, maxLength: Int = 200) -> String? {
+    /// The value of required text `field`, trimmed; records an error when it is missing, empty, too
+    /// long, or holds a character ``TextRules`` refuses in single-line text (or, when `multiLine`, in
+    /// multi-line text).
+    mutating func required(
+        _ value: String?, _ field: String, maxLength: Int = 200, multiLine: Bool = false
+    ) -> String? {
+        guard lines(value, field, multiLine: multiLine) else { return nil }
         guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
             add(field, "is required")
             return nil
@@ -114,6 +119,15 @@ struct FieldErrors {
             return nil
         }
         return date
+    }
+
+    /// Whether `value`, before trimming, is absent or holds only characters ``TextRules`` allows in
+    /// single-line (or multi-line) text; records an error otherwise.
+    mutating func lines(_ value: String?, _ field: String, multiLine: Bool = false) -> Bool {
+        let error = multiLine ? TextRules.multiLineError(field, value) : TextRules.singleLineError(field, value)
+        guard let error else { return true }
+        errors.append(error)
+        return false
     }
 
     /// Throws the 422 naming every field recorded, if any.

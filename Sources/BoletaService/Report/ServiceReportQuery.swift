@@ -73,31 +73,3 @@ struct ServiceReportQuery: Sendable {
         try errors.check()
     }
 }
-
-/// Which boletas a principal sees in the service report.
-enum ServiceReportScope: Sendable, Equatable {
-    /// Vendor support and management: every client's.
-    case all
-    /// A manager: every boleta of its client.
-    case client(String)
-    /// Any other client user: those of its client where it is the contact or the approver.
-    case party(client: String, user: UUID)
-    /// A technician: those it recorded.
-    case technician(UUID)
-
-    /// The scope of `principal`; a manager's flag as Boleta last heard it from Identity wins over
-    /// the token's, so a removed flag stops showing the whole client before the token expires.
-    init(_ principal: Principal, on connection: PostgresConnection) throws {
-        if principal.seesAllClients {
-            self = .all
-        } else if principal.isVendorStaff {
-            self = .technician(principal.userID)
-        } else if let client = principal.clientCode, principal.hasManagerFlag,
-            try KnownUsers.find(id: principal.userID, on: connection)?.isManager ?? true
-        {
-            self = .client(client)
-        } else {
-            self = .party(client: principal.clientCode ?? "", user: principal.userID)
-        }
-    }
-}

@@ -43,7 +43,7 @@ extension BoletaService {
     ) throws -> [ServiceReportRow] {
         let principal = try request.principal(as: Principal.self)
         return try pool.withConnection { connection in
-            let scope = try ServiceReportScope(principal, on: connection)
+            let scope = try BoletaVisibility(principal, on: connection)
             return try ServiceReportStore.rows(query, scope: scope, limit: limit, offset: offset, on: connection)
         }
     }

@@ -38,7 +38,7 @@ struct ServiceReportPage: Codable, Sendable {
 enum ServiceReportStore {
     /// The rows of `query` within `scope`, at most `limit` of them from `offset`, deleted boletas left out.
     static func rows(
-        _ query: ServiceReportQuery, scope: ServiceReportScope, limit: Int, offset: Int,
+        _ query: ServiceReportQuery, scope: BoletaVisibility, limit: Int, offset: Int,
         on connection: PostgresConnection
     ) throws -> [ServiceReportRow] {
         var conditions = ["b.deleted_at IS NULL"]
@@ -47,18 +47,7 @@ enum ServiceReportStore {
             parameters.append(value)
             return "$\(parameters.count)"
         }
-        switch scope {
-        case .all:
-            break
-        case .client(let client):
-            conditions.append("b.client_code = \(bind(client))")
-        case .party(let client, let user):
-            conditions.append("b.client_code = \(bind(client))")
-            let me = bind(user)
-            conditions.append("(b.contact_user_id = \(me) OR b.approver_user_id = \(me))")
-        case .technician(let user):
-            conditions.append("b.technician_user_id = \(bind(user))")
-        }
+        if let seen = scope.condition(bind) { conditions.append("(\(seen))") }
         if let client = query.clientCode { conditions.append("b.client_code = \(bind(client))") }
         if let from = query.from { conditions.append("b.work_date >= \(bind(from))") }
         if let to = query.to { conditions.append("b.work_date <= \(bind(to))") }

@@ -160,8 +160,11 @@ extension BoletaService {
         return decision
     }
 
-    /// `text` when it is short enough to keep.
+    /// `text` when it is short enough to keep and holds no control character but line breaks.
     private func checkedText(_ text: String?, field: String) throws -> String? {
+        if let error = TextRules.multiLineError(field, text) {
+            throw SigningRefusal(outcome: .invalid, detail: "The \(field) \(error.message).", field: field)
+        }
         guard let text, text.count > Self.maximumObservationLength else { return text }
         throw SigningRefusal(
             outcome: .invalid, detail: "At most \(Self.maximumObservationLength) characters.", field: field)

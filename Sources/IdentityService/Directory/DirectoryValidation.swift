@@ -10,8 +10,10 @@ struct FieldValidator {
         errors.append(HTTPError.FieldError(field: field, message: message))
     }
 
-    /// The trimmed `value`, or `nil` after recording an error when it is missing or too long.
+    /// The trimmed `value`, or `nil` after recording an error when it is missing, too long or not a
+    /// single line (``TextRules``).
     mutating func required(_ field: String, _ value: String?, maxLength: Int) -> String? {
+        guard singleLine(field, value) else { return nil }
         guard let text = value?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
             reject(field, "is required")
             return nil
@@ -19,8 +21,10 @@ struct FieldValidator {
         return limited(field, text, maxLength: maxLength)
     }
 
-    /// The trimmed `value`, `nil` when absent or blank; records an error when it is too long.
+    /// The trimmed `value`, `nil` when absent or blank; records an error when it is too long or not
+    /// a single line (``TextRules``).
     mutating func optional(_ field: String, _ value: String?, maxLength: Int) -> String? {
+        guard singleLine(field, value) else { return nil }
         guard let text = value?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         return limited(field, text, maxLength: maxLength)
     }
@@ -31,7 +35,7 @@ struct FieldValidator {
     )
         -> String?
     {
-        guard let text else { return nil }
+        guard let text, singleLine(field, text) else { return nil }
         guard text.wholeMatch(of: pattern) != nil else {
             reject(field, message)
             return nil
@@ -58,12 +62,19 @@ struct FieldValidator {
 
     /// A time zone of the IANA database, such as `America/Sao_Paulo`.
     mutating func timeZone(_ field: String, _ value: String?) -> String? {
-        guard let value else { return nil }
+        guard let value, singleLine(field, value) else { return nil }
         guard TimeZone(identifier: value) != nil, value.contains("/") || value == "UTC" else {
             reject(field, "must be an IANA time zone such as America/Sao_Paulo")
             return nil
         }
         return value
+    }
+
+    /// Whether `value`, checked before trimming, is absent or a single line; records an error otherwise.
+    mutating func singleLine(_ field: String, _ value: String?) -> Bool {
+        guard let error = TextRules.singleLineError(field, value) else { return true }
+        errors.append(error)
+        return false
     }
 
     /// Throws the 422 naming every recorded field, if any.

@@ -70,7 +70,8 @@ public struct Request: Sendable {
     /// Decodes the JSON body as `type`.
     ///
     /// Throws 415 when the body is not declared `application/json` (a charset is fine) and 400,
-    /// saying where, when it is not valid JSON or does not have the expected shape.
+    /// saying where, when it is not valid JSON or does not have the expected shape, a number that
+    /// does not fit its field included.
     public func decode<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
         guard let contentType = headers["Content-Type"], Self.isJSON(contentType) else {
             throw HTTPError.unsupportedMediaType()
@@ -82,6 +83,11 @@ public struct Request: Sendable {
         do {
             return try JSONCoding.decode(type, from: body)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let problem = Self.numberProblem(type, in: body, cause: error)
+            {
+                throw problem
+            }
             throw HTTPError.malformed(Self.describe(error), cause: error)
         } catch {
             throw HTTPError.malformed("The body is not valid JSON.", cause: error)
@@ -104,6 +110,85 @@ public struct Request: Sendable {
             index += 2
         }
         return false
+    }
+
+    /// The 400 naming the numbers of a body that is valid JSON but failed to decode as a whole:
+    /// the decoder says only "not valid JSON" when a number does not fit its field (a fraction or
+    /// a value too large for a whole-number field), so each number that is not a whole number of
+    /// 64 bits is put back as 0 to see whether it is the one at fault. `nil` when the body is not
+    /// valid JSON or no number is at fault.
+    static func numberProblem<T: Decodable>(_ type: T.Type, in body: Data, cause: any Error) -> HTTPError? {
+        guard let tree = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else {
+            return nil
+        }
+        var faults: [HTTPError.FieldError] = []
+        for path in unwholeNumbers(in: tree, at: []) {
+            let mended = replacing(path, in: tree, with: NSNumber(value: 0))
+            guard let data = try? JSONSerialization.data(withJSONObject: mended, options: [.fragmentsAllowed]) else {
+                continue
+            }
+            do {
+                _ = try JSONCoding.decode(type, from: data)
+            } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                continue
+            } catch {}
+            faults.append(
+                HTTPError.FieldError(field: name(of: path), message: "must be a whole number that fits in 64 bits"))
+        }
+        guard !faults.isEmpty else { return nil }
+        let fields = faults.map { "'\($0.field)'" }.joined(separator: ", ")
+        return HTTPError(
+            status: 400, code: .malformed, title: "Malformed request",
+            detail: "Wrong number at \(fields): expected a whole number that fits in 64 bits.", fieldErrors: faults,
+            cause: cause)
+    }
+
+    /// One step of a path into a JSON tree: a key of an object or an index of an array.
+    private enum Step {
+        case key(String)
+        case index(Int)
+    }
+
+    /// The paths of the numbers in `tree` that have a fraction or do not fit in 64 bits.
+    private static func unwholeNumbers(in tree: Any, at path: [Step]) -> [[Step]] {
+        if let object = tree as? [String: Any] {
+            return object.keys.sorted().flatMap { unwholeNumbers(in: object[$0]!, at: path + [.key($0)]) }
+        }
+        if let array = tree as? [Any] {
+            return array.enumerated().flatMap { unwholeNumbers(in: $0.element, at: path + [.index($0.offset)]) }
+        }
+        guard !(tree is String), let number = tree as? NSNumber else { return [] }
+        let value = number.doubleValue
+        let whole = value.isFinite && value == value.rounded() && abs(value) < 9.2e18
+        return whole ? [] : [path]
+    }
+
+    /// `tree` with the value at `path` replaced by `value`.
+    private static func replacing(_ path: [Step], in tree: Any, with value: Any) -> Any {
+        guard let step = path.first else { return value }
+        let rest = Array(path.dropFirst())
+        switch step {
+        case .key(let key):
+            guard var object = tree as? [String: Any], let inner = object[key] else { return tree }
+            object[key] = replacing(rest, in: inner, with: value)
+            return object
+        case .index(let index):
+            guard var array = tree as? [Any], array.indices.contains(index) else { return tree }
+            array[index] = replacing(rest, in: array[index], with: value)
+            return array
+        }
+    }
+
+    /// A path written as in field errors: `entries[1].start`.
+    private static func name(of path: [Step]) -> String {
+        var text = ""
+        for step in path {
+            switch step {
+            case .key(let key): text += (text.isEmpty ? "" : ".") + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text.isEmpty ? "the body" : text
     }
 
     /// Whether a `Content-Type` value names JSON, ignoring case and parameters.

@@ -4,7 +4,7 @@ import Foundation
 /// services' report exports share it.
 public enum ReportCSV {
     /// The characters that make a spreadsheet read a cell as a formula, when the cell starts with one.
-    private static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\r\n"]
+    private static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\n", "\r\n"]
 
     /// `rows` as CSV text: one line per row, lines ended by CRLF, every field made safe by ``field(_:)``.
     public static func text(_ rows: [[String]]) -> String {

@@ -19,8 +19,17 @@ step report-manager needs=signed-batch,manager-ready "the manager's service repo
     service_report manager "$all_numbers"
 step report-contact needs=signed-batch "the contact's service report: the boletas it is contact of" \
     service_report contact "$(contact_numbers contact)"
-step report-approver needs=signed-batch,approver-ready "the approver's service report: those it decides" \
-    service_report approver "$all_numbers"
+# R29: the approver sees those it is contact of and those it decided in step 6 (every billed or
+# contracted one but the disagreed and the pending one); Boleta hears the decisions as events.
+approver_numbers() {
+    {
+        for n in $(billable); do [ "$n" = "$disagreed" ] || [ "$n" = "$pending" ] || echo "$n"; done
+        for n in "${recorded[@]}"; do [ "${contact_of[$n]}" = approver ] && echo "$n"; done
+    } | sort -u | xargs
+}
+step report-approver needs=signed-batch,approver-ready,decided \
+    "the approver's service report: those it is contact of and those it decided" \
+    eventually 15 service_report approver "$(approver_numbers)"
 step report-technician needs=signed-batch "the technician's service report: those it recorded" \
     service_report technician "$all_numbers"
 
