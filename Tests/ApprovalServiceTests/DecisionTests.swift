@@ -97,6 +97,10 @@ struct DecisionTests {
         #expect(try world.send("POST", path, token: try world.managementToken(), json: ["reason": "x"]).status == 403)
         #expect(
             try world.invalidFields(world.send("POST", path, token: try world.supportToken(), json: [:])) == ["reason"])
+        #expect(
+            try world.invalidFields(
+                world.send("POST", path, token: try world.supportToken(), json: ["reason": "engano\u{07}"]))
+                == ["reason"])
         let reopened = try world.send(
             "POST", path, token: try world.supportToken(), json: ["reason": "Rejeitada por engano"])
         #expect(reopened.status == 200, "\(reopened.text)")
@@ -142,6 +146,14 @@ struct DecisionTests {
                     ]
                 ],
                 ["decisions[1].number"]
+            ),
+            (
+                [
+                    "decisions": [
+                        ["number": facts.number, "decision": "reject", "observation": "Valor\u{0B}errado\u{1B}[2J"]
+                    ]
+                ],
+                ["decisions[0].observation"]
             ),
         ]
         for (body, fields) in cases {

@@ -181,6 +181,7 @@ struct DivergenceTests {
             (["outcome": "change", "nature": "contracted", "note": "x"], ["nature"]),
             (["outcome": "keep", "nature": "billed", "note": "x"], ["nature"]),
             (["outcome": "keep"], ["note"]),
+            (["outcome": "keep", "note": "Mantida\u{1B}[2J"], ["note"]),
         ]
         for (body, fields) in cases {
             let response = try world.send("POST", path, token: try world.managementToken(), json: body)

@@ -133,6 +133,7 @@ extension ApprovalService {
                 errors.append(
                     .init(field: "\(field).observation", message: "is longer than \(maximumTextLength) characters"))
             }
+            if let error = TextRules.multiLineError("\(field).observation", observation) { errors.append(error) }
             if let decision { decisions.append((item.number, decision, observation)) }
         }
         if !errors.isEmpty { throw HTTPError.invalid(errors) }
@@ -152,6 +153,7 @@ extension ApprovalService {
                 .init(field: "reason", message: "is required, at most \(Self.maximumTextLength) characters")
             ])
         }
+        if let error = TextRules.multiLineError("reason", reason) { throw HTTPError.invalid([error]) }
         let reopenedAt = clock()
         let cause = Cause(request)
         let item = try pool.withTransaction { connection in

@@ -98,6 +98,7 @@ extension ApprovalService {
         if note.isEmpty || note.count > Self.maximumTextLength {
             errors.append(.init(field: "note", message: "is required, at most \(Self.maximumTextLength) characters"))
         }
+        if let error = TextRules.multiLineError("note", note) { errors.append(error) }
         if !errors.isEmpty { throw HTTPError.invalid(errors) }
 
         let resolvedAt = clock()
