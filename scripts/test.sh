@@ -14,4 +14,6 @@ if (($# > 0)); then
     exec swift test --skip-build --skip DisruptionTests "$@"
 fi
 swift test --skip-build --skip DisruptionTests
-ALLOW_SERVER_RESTARTS=1 swift test --skip-build --filter DisruptionTests
+# Each suite of this phase restarts a shared server, so they run one after the other, never together.
+ALLOW_SERVER_RESTARTS=1 swift test --skip-build --filter 'SharedTests\.DisruptionTests/'
+ALLOW_SERVER_RESTARTS=1 swift test --skip-build --filter 'EndToEndTests\.DisruptionTestsEndToEnd/'
