@@ -6,8 +6,8 @@ import Testing
 
 /// Boleta's copy of Identity's clients and users, kept from Identity's events.
 struct DirectoryEventTests {
-    private func knownUser(_ id: UUID, _ fixture: BoletaFixture) throws -> KnownUser? {
-        try fixture.service.context.pool.withConnection { try KnownUsers.find(id: id, on: $0) }
+    private func knownUser(_ id: UUID, _ fixture: BoletaFixture) throws -> DirectoryUser? {
+        try fixture.service.context.pool.withConnection { try DirectoryCopy.user(id: id, on: $0) }
     }
 
     private func client(_ code: String, _ fixture: BoletaFixture) throws -> (name: String, isActive: Bool)? {
@@ -64,7 +64,7 @@ struct DirectoryEventTests {
         try fixture.running.publish(UserDeleted(userId: id, clientCode: "ABS"))
         #expect(try PatTestSupport.eventually { try knownUser(id, fixture)?.isDeleted == true })
         let byCode = try fixture.service.context.pool.withConnection {
-            try KnownUsers.find(clientCode: "ABS", code: "001", on: $0)
+            try DirectoryCopy.user(clientCode: "ABS", code: "001", on: $0)
         }
         #expect(byCode?.id == id)
         #expect(byCode?.isDeleted == true)
@@ -93,9 +93,9 @@ struct DirectoryEventTests {
         #expect(try PatTestSupport.eventually { try knownUser(abs.userId, fixture) != nil })
         let found = try fixture.service.context.pool.withConnection { connection in
             (
-                try KnownUsers.find(clientCode: "ABS", code: "001", on: connection)?.id,
-                try KnownUsers.find(clientCode: "XYZ", code: "001", on: connection)?.id,
-                try KnownUsers.find(clientCode: "ABS", code: "002", on: connection)?.id
+                try DirectoryCopy.user(clientCode: "ABS", code: "001", on: connection)?.id,
+                try DirectoryCopy.user(clientCode: "XYZ", code: "001", on: connection)?.id,
+                try DirectoryCopy.user(clientCode: "ABS", code: "002", on: connection)?.id
             )
         }
         #expect(found.0 == abs.userId)

@@ -102,7 +102,8 @@ struct PatIntakeTests {
         try fixture.running.publish(Support.registration(first))
         #expect(
             try Support.eventually {
-                try fixture.service.context.pool.withConnection { try KnownUsers.find(id: first.userId, on: $0) } != nil
+                try fixture.service.context.pool.withConnection { try DirectoryCopy.user(id: first.userId, on: $0) }
+                    != nil
             })
         try Support.publish(PatOpened.type, Support.pat("P-5a", contact: "001"), to: fixture)
         try Support.publish(PatOpened.type, Support.pat("P-5b", contact: "002"), to: fixture)

@@ -26,7 +26,7 @@ struct PatVisibilityTests {
             let pool = fixture.service.context.pool
             let dave = dave
             guard try Support.eventually(timeout: .seconds(20), {
-                try pool.withConnection { try KnownUsers.find(id: dave.userId, on: $0) } != nil
+                try pool.withConnection { try DirectoryCopy.user(id: dave.userId, on: $0) } != nil
             }) else { throw WorldNotReady() }
             try Support.publish(
                 PatOpened.type, Support.pat("ABS-1", contact: "001", updatedAt: "2026-03-01T10:00:00Z"), to: fixture)
@@ -143,7 +143,7 @@ struct PatVisibilityTests {
         let pool = world.fixture.service.context.pool
         #expect(
             try Support.eventually {
-                try pool.withConnection { try KnownUsers.find(id: demoted.userId, on: $0) }?.isManager == false
+                try pool.withConnection { try DirectoryCopy.user(id: demoted.userId, on: $0) }?.isManager == false
             })
         #expect(try world.numbers("/pats", token: token).isEmpty)
         #expect(try world.status("/pats/ABS-1", token: token) == 404)

@@ -90,7 +90,7 @@ final class MailFixture: Sendable {
     /// Writes a client into Mail's directory as the handler of Identity's events does.
     func knowClient(code: String, name: String, timeZone: String = "America/Sao_Paulo") throws {
         try pool.withConnection {
-            try MailDirectory.saveClient(code: code, name: name, timeZone: timeZone, isActive: nil, on: $0)
+            try DirectoryCopy.saveClient(code: code, name: name, timeZone: timeZone, isActive: nil, on: $0)
         }
     }
 

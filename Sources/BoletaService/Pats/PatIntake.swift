@@ -37,7 +37,7 @@ enum PatIntake {
     ) throws {
         let pat = envelope.data.pat
         try validate(pat, envelopeClientCode: envelope.clientCode)
-        let contact = try KnownUsers.find(clientCode: pat.clientCode, code: pat.contact.code, on: connection)
+        let contact = try DirectoryCopy.user(clientCode: pat.clientCode, code: pat.contact.code, on: connection)
         let attachments = String(decoding: try EventCoding.encoder().encode(pat.attachments), as: UTF8.self)
         let isClosed = kind == .closed || pat.status == "closed"
         // The WHERE of the update keeps the stored PAT when it is as new as the incoming one or newer.

@@ -43,7 +43,7 @@ enum PatScope: Sendable, Equatable {
         if principal.isVendorStaff {
             self = .all
         } else if let client = principal.clientCode, principal.hasManagerFlag,
-            try KnownUsers.find(id: principal.userID, on: connection)?.isManager ?? true
+            try DirectoryCopy.user(id: principal.userID, on: connection)?.isManager ?? true
         {
             self = .client(client)
         } else {

@@ -22,7 +22,7 @@ enum BoletaVisibility: Sendable, Equatable {
         } else if principal.isVendorStaff {
             self = .technician(principal.userID)
         } else if let client = principal.clientCode, principal.hasManagerFlag,
-            try KnownUsers.find(id: principal.userID, on: connection)?.isManager ?? true
+            try DirectoryCopy.user(id: principal.userID, on: connection)?.isManager ?? true
         {
             self = .client(client)
         } else {

@@ -53,7 +53,7 @@ extension BoletaService {
             guard fresh == 1 else {
                 throw HTTPError.conflict("This signature assertion was already used.", code: "assertion-used")
             }
-            let signer = try KnownUsers.find(id: claims.signerID, on: connection)
+            let signer = try DirectoryCopy.user(id: claims.signerID, on: connection)
             return try items.map { item -> Result<SignatureView, SigningRefusal> in
                 do {
                     return .success(try sign(item, by: signer, evidence: evidence, on: connection))
@@ -75,7 +75,7 @@ extension BoletaService {
     /// Signs one boleta, locked until the transaction ends, after every check of R20-R22 and R26; nothing
     /// is written when it is refused.
     private func sign(
-        _ item: SignatureItem, by signer: KnownUser?, evidence: SigningEvidence, on connection: PostgresConnection
+        _ item: SignatureItem, by signer: DirectoryUser?, evidence: SigningEvidence, on connection: PostgresConnection
     ) throws -> SignatureView {
         let claims = evidence.claims
         let number = item.number

@@ -120,7 +120,7 @@ extension MailService {
 
     /// The time zone of client `code`'s dates; Mail's default for vendor staff and unknown clients.
     func timeZone(of clientCode: String?, on connection: PostgresConnection) throws -> TimeZone {
-        guard let clientCode, let client = try MailUsers.client(clientCode, on: connection) else {
+        guard let clientCode, let client = try DirectoryCopy.client(clientCode, on: connection) else {
             return configuration.defaultTimeZone
         }
         return TimeZone(identifier: client.timeZone) ?? configuration.defaultTimeZone

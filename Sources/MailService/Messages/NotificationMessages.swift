@@ -44,7 +44,7 @@ extension MailService {
             .filter { !$0.isDeleted }
         let toSupport = recipients.isEmpty
         if toSupport {
-            recipients = try MailUsers.staff(.support, on: connection)
+            recipients = try DirectoryCopy.staff(.support, on: connection)
             guard !recipients.isEmpty else {
                 throw NoRecipient(
                     description: "client \(warning.clientCode) has no manager and Mail knows no support user")
@@ -62,13 +62,13 @@ extension MailService {
     /// Writes a new divergence to every vendor management user (R28).
     func divergenceRaised(_ envelope: EventEnvelope<DivergenceRaised>, on connection: PostgresConnection) throws {
         let divergence = envelope.data
-        let managers = try MailUsers.staff(.management, on: connection)
+        let managers = try DirectoryCopy.staff(.management, on: connection)
         guard !managers.isEmpty else {
             throw NoRecipient(description: "Mail knows no vendor management user to tell of the divergence")
         }
         let raisedBy = try MailUsers.require(divergence.raisedByUserId, as: "the user who raised it", on: connection)
         let boleta = try mention(divergence.boleta, on: connection)
-        let client = try MailUsers.client(divergence.boleta.clientCode, on: connection)
+        let client = try DirectoryCopy.client(divergence.boleta.clientCode, on: connection)
         let timeZone = try timeZone(of: divergence.boleta.clientCode, on: connection)
         for manager in managers {
             try store(
