@@ -247,4 +247,31 @@ struct MailDeliveryTests {
             })
         #expect(world.sink.files.isEmpty, "a user registered without an initial password gets no welcome")
     }
+
+    @Test func theDateAUserIsActiveUntilIsKeptAndAnEventWithABadOneIsParkedWritingNothing() throws {
+        let world = try MailWorld()
+        defer { world.stop() }
+        var user = People.user("Ana Luíza", email: "ana@acucar.example", code: "021", activeUntil: "2027-03-01")
+        try world.fixture.publish(UserRegistered(user: user, sealedInitialPassword: nil, initialPasswordExpiresAt: nil))
+        #expect(
+            try world.fixture.waitUntil {
+                try world.fixture.sql(
+                    "SELECT count(*) FROM known_user WHERE id = $1 AND active_until = '2027-03-01'", user.userId)[0]
+                    .decode(Int64.self, at: 0) == 1
+            })
+        user.name = "Ana Luíza Prado"
+        user.activeUntil = "01/03/2027"
+        let bad = try world.fixture.publish(UserUpdated(user: user))
+        #expect(
+            try world.fixture.waitUntil {
+                try world.fixture.sql("SELECT count(*) FROM parked_event WHERE event_id = $1", bad.id)[0]
+                    .decode(Int64.self, at: 0) == 1
+            })
+        let reason = try world.fixture.sql("SELECT reason FROM parked_event WHERE event_id = $1", bad.id)[0]
+            .decode(String.self, at: 0)
+        #expect(reason.contains("data.user.activeUntil"))
+        let row = try world.fixture.sql("SELECT name, active_until::text FROM known_user WHERE id = $1", user.userId)[0]
+        #expect(try row.decode(String.self, at: 0) == "Ana Luíza", "the rejected event changes nothing")
+        #expect(try row.decode(String.self, at: 1) == "2027-03-01")
+    }
 }
