@@ -233,6 +233,27 @@ struct HTTPServerTests {
         #expect(statuses.values.allSatisfy { $0 == 200 })
     }
 
+    @Test func stoppingWhileClientsKeepConnectingNeverAbortsAndTwoStopsTakeTurns() throws {
+        // libmicrohttpd aborts the process if its threads find the listening socket closed under them,
+        // so each round stops the server, twice at once, while requests keep arriving.
+        for _ in 0..<40 {
+            let server = try Self.makeServer()
+            let client = HTTPClient(timeout: .seconds(2))
+            let url = server.baseURL + "/boletas/1/signature"
+            let answered = ConcurrentCollector()
+            DispatchQueue.concurrentPerform(iterations: 4) { worker in
+                if worker < 2 {
+                    for _ in 0..<5 { answered.add((try? client.get(url))?.status ?? -1) }
+                    server.server.stop()
+                } else {
+                    for _ in 0..<10 { answered.add((try? client.get(url))?.status ?? -1) }
+                }
+            }
+            #expect(server.server.port == nil)
+            #expect(answered.values.allSatisfy { $0 == 200 || $0 == -1 })
+        }
+    }
+
     @Test func healthzAnswersOkAndReadyzNamesWhatIsDown() throws {
         struct Unreachable: Error {}
         let metrics = MetricsRegistry()

@@ -14,6 +14,8 @@ public final class HTTPServer: ServicePart {
     public let configuration: Configuration
     let core: ServerCore
     private let daemon = Mutex<DaemonHandle?>(nil)
+    /// Held for the whole of ``stop()``, so that two stops never act on the daemon together.
+    private let stopping = Mutex<Void>(())
 
     /// Creates a server that answers with `router` and records into `metrics`.
     public init(
@@ -53,30 +55,29 @@ public final class HTTPServer: ServicePart {
 
     /// Stops taking connections, waits up to the grace period for requests in flight, then closes.
     ///
-    /// Connections already open may still bring requests while it waits; they are answered.
+    /// Connections already open may still bring requests while it waits; they are answered. Calls
+    /// made at the same time take turns: the first stops the server, the others find it stopped.
     public func stop() {
-        guard let handle = daemon.withLock({ $0 }) else { return }
-        let listener = MHD_quiesce_daemon(handle.pointer)
-        if listener >= 0 { close(listener) }
+        stopping.withLock { _ in
+            guard let handle = daemon.withLock({ $0 }) else { return }
+            // libmicrohttpd's threads may still touch the listening socket until the daemon is stopped,
+            // so it is closed only after MHD_stop_daemon.
+            let listener = MHD_quiesce_daemon(handle.pointer)
 
-        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while core.inFlight.load(ordering: .acquiring) > 0, ContinuousClock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
+            let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+            while core.inFlight.load(ordering: .acquiring) > 0, ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            let abandoned = core.inFlight.load(ordering: .acquiring)
+            if abandoned > 0 {
+                core.pipeline.logger.warning(
+                    "HTTP requests abandoned at shutdown", metadata: ["http.requests": String(abandoned)])
+            }
+            daemon.withLock { $0 = nil }
+            MHD_stop_daemon(handle.pointer)
+            if listener >= 0 { close(listener) }
+            core.pipeline.logger.info("HTTP server stopped")
         }
-        let abandoned = core.inFlight.load(ordering: .acquiring)
-        if abandoned > 0 {
-            core.pipeline.logger.warning(
-                "HTTP requests abandoned at shutdown", metadata: ["http.requests": String(abandoned)])
-        }
-        // Of two stop() calls at once, the first to get here stops the daemon; the other finds it gone.
-        let owned = daemon.withLock { current -> DaemonHandle? in
-            guard current?.pointer == handle.pointer else { return nil }
-            current = nil
-            return handle
-        }
-        guard let owned else { return }
-        MHD_stop_daemon(owned.pointer)
-        core.pipeline.logger.info("HTTP server stopped")
     }
 
     /// Serves until `stop` is set, then shuts down gracefully.
