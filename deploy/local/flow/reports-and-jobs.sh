@@ -34,12 +34,20 @@ step report-technician needs=signed-batch "the technician's service report: thos
     service_report technician "$all_numbers"
 
 billing_report() {
-    http manager 200 GET "$approval/reports/billing?from=2006-12-01&to=2006-12-31" || return 1
+    http manager 200 GET "$approval/reports/billing?from=2006-12-01&to=2006-12-31&limit=500" || return 1
     body -r --argjson from "${recorded[0]}" '.items[] | select(.number >= $from) |
         "\(.workDate)  \(.number)  \(.nature)  \(.decision // "-")  R$ \(.amount)"'
-    body -r '(.totalsByNature[] | "total \(.key): \(.count) boletas, \(.hours) h, R$ \(.amount)"),
-        (.totalsByMonth[] | "total \(.key): \(.count) boletas, \(.hours) h, R$ \(.amount)"),
-        "total: \(.total.count) boletas, \(.total.hours) h, R$ \(.total.amount)"'
+    echo "totals of ABS for December 2006 (the boletas of every run so far):"
+    body -r '(.totalsByNature[] | "  \(.key): \(.count) boletas, \(.hours) h, R$ \(.amount)"),
+        (.totalsByMonth[] | "  \(.key): \(.count) boletas, \(.hours) h, R$ \(.amount)"),
+        "  all: \(.total.count) boletas, \(.total.hours) h, R$ \(.total.amount)"'
+    # The total is the sum of the rows to the cent (the page holds every row of the period).
+    if body -e '(.items | length) == .total.count' >/dev/null; then
+        body -e 'def cents: split(".") | (.[0] | tonumber) * 100 + (.[1] | tonumber);
+            ([.items[].amount | cents] | add) == (.total.amount | cents)' >/dev/null ||
+            { echo "the total is not the sum of the rows"; return 1; }
+        echo "the total is the sum of the rows, to the cent"
+    fi
     body -e --argjson n "$disagreed" '[.items[] | select(.number == $n)] | length == 0' >/dev/null ||
         { echo "$disagreed was resolved as not billed, yet it is in the billing report"; return 1; }
 }
