@@ -27,7 +27,7 @@ struct BoletaService: Sendable {
         let service = self
         return ServiceComponents(
             migrations: BoletaMigrations.all + RecordingMigrations.all + SigningMigrations.all
-                + ApprovalOutcomeMigrations.all,
+                + ApprovalOutcomeMigrations.all + ServiceReportMigrations.all,
             handlers: directoryHandlers() + patHandlers() + approvalOutcomeHandlers(),
             jobs: reminderJobs(),
             clock: clock,

@@ -34,6 +34,19 @@ struct ServiceReportPage: Codable, Sendable {
     var offset: Int
 }
 
+/// The index the service report reads its pages in.
+enum ServiceReportMigrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 130, name: "boleta_report_order",
+            sql: """
+                -- The service report's order (work date, then number, either way): a page of every client's
+                -- boletas reads the first rows of this index instead of sorting the whole table.
+                CREATE INDEX boleta_date_number ON boleta (work_date, number);
+                """)
+    ]
+}
+
 /// Reads the service report within what a principal may see.
 enum ServiceReportStore {
     /// The rows of `query` within `scope`, at most `limit` of them from `offset`, deleted boletas left out.
