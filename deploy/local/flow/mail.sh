@@ -71,12 +71,15 @@ step mails-expected needs=mails-listed,signed-batch,resolved,reminders,approval-
 
 # Mail's own record of what it sent: GET /messages, for vendor support.
 mail_record() {
-    http support 200 GET "$mail/messages" || return 1
-    local recorded_count arrived
-    arrived=$(wc -l <"$work/mails")
-    recorded_count=$(body -r '.items | length')
-    echo "Mail lists $recorded_count messages; $arrived of this run reached the SMTP server"
-    ((recorded_count >= arrived)) || { echo "Mail lists fewer messages than arrived"; return 1; }
+    http support 200 GET "$mail/messages?state=sent&limit=500" || return 1
+    local missing
+    # Each e-mail that reached the server is, in Mail's record, a message sent with that Message-ID.
+    missing=$(jq -rs --slurpfile sent "$work/body" '
+        ($sent[0].items | map(.messageId)) as $ids
+        | .[] | .messageId | ltrimstr("<") | rtrimstr(">") | select(. as $id | any($ids[]; . == $id) | not)
+        ' "$work/mails")
+    [ -z "$missing" ] || { echo "not in Mail's record as sent: $missing"; return 1; }
+    echo "each of the $(wc -l <"$work/mails") e-mails of this run is in Mail's record as sent, by its Message-ID"
 }
 step mail-record needs=mails-listed,support "Mail's operator view lists the messages it sent" mail_record
 
