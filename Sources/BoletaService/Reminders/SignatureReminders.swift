@@ -24,9 +24,7 @@ extension BoletaService {
     /// `instance`; tests tick it by hand. Which days ran is kept in `job_run`, so any number of
     /// schedulers still run each day once.
     func reminderScheduler(instance: String = JobScheduler.defaultInstance) throws -> JobScheduler {
-        try JobScheduler(
-            schema: context.configuration.name, pool: pool, jobs: reminderJobs(), instance: instance, clock: clock,
-            logger: logger)
+        try context.scheduler(of: reminderJobs(), instance: instance, clock: clock)
     }
 
     /// Publishes one ``SignatureRemindersDue`` per contact with unsigned boletas of work date two

@@ -25,9 +25,7 @@ extension IdentityService {
     /// `instance`; tests tick it by hand. Which days ran is kept in `job_run`, so any number of
     /// schedulers still run each day once.
     func activationScheduler(instance: String = JobScheduler.defaultInstance) throws -> JobScheduler {
-        try JobScheduler(
-            schema: context.configuration.name, pool: pool, jobs: activationJobs(), instance: instance, clock: clock,
-            logger: logger)
+        try context.scheduler(of: activationJobs(), instance: instance, clock: clock)
     }
 
     /// Reactivation (R11).

@@ -3,7 +3,6 @@ import Foundation
 /// A service's daily jobs as the service host runs them: the scheduler part, and the operator's
 /// way to run a job for a chosen day.
 struct JobOperations: Sendable {
-    let schema: String
     let context: ServiceContext
     let jobs: [ScheduledJob]
     let clock: @Sendable () -> Date
@@ -20,12 +19,8 @@ struct JobOperations: Sendable {
     }
 
     /// A scheduler of the jobs, which records its runs as `instance`.
-    ///
-    /// Which days ran is kept in `job_run`, not in the scheduler, so that replicas and operator
-    /// runs each hold one and every day still runs once.
     func scheduler(instance: String) throws -> JobScheduler {
-        try JobScheduler(
-            schema: schema, pool: context.pool, jobs: jobs, instance: instance, clock: clock, logger: context.logger)
+        try context.scheduler(of: jobs, instance: instance, clock: clock)
     }
 
     /// Adds `POST /admin/jobs/{name}/runs` {period}: vendor support runs a job for a chosen day;

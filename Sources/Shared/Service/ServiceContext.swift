@@ -38,6 +38,18 @@ public final class ServiceContext: Sendable {
         }
     }
 
+    /// A scheduler of `jobs` on this service's schema and pool, recording its runs as `instance`.
+    ///
+    /// Which days ran is kept in `job_run`, not in the scheduler, so that replicas, operator runs
+    /// and tests each hold one and every day still runs once.
+    public func scheduler(
+        of jobs: [ScheduledJob], instance: String = JobScheduler.defaultInstance,
+        clock: @escaping @Sendable () -> Date
+    ) throws -> JobScheduler {
+        try JobScheduler(
+            schema: configuration.name, pool: pool, jobs: jobs, instance: instance, clock: clock, logger: logger)
+    }
+
     /// `url` with the service's schema as the session's search path, so that the service's SQL
     /// names its own tables without a schema, whatever role it connects as.
     static func url(_ url: String, searchPath schema: String) -> String {

@@ -108,7 +108,7 @@ public enum ServiceHost {
         components.routes(&router)
         var jobParts: [any ServicePart] = []
         if !components.jobs.isEmpty {
-            let jobs = JobOperations(schema: schema, context: context, jobs: components.jobs, clock: components.clock)
+            let jobs = JobOperations(context: context, jobs: components.jobs, clock: components.clock)
             jobParts.append(try jobs.scheduler(instance: JobScheduler.defaultInstance))
             jobs.addEndpoint(to: &router)
         }
