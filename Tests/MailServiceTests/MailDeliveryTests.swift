@@ -40,7 +40,8 @@ struct MailDeliveryTests {
         defer { fixture.stop() }
         let world = (
             contact: People.user("João Simões", email: "joao@acucar.example"),
-            technician: People.user("José Muñoz", email: "jose@fornecedor.example", code: "D1", vendorRole: .technician)
+            technician: People.user(
+                "José Muñoz", email: "jose@fornecedor.example", code: "D1", vendorRole: .technician)
         )
         try fixture.know(world.contact)
         try fixture.know(world.technician)

@@ -113,8 +113,8 @@ struct MailTemplateTests {
         #expect(mail.rawSubject.contains("=?UTF-8?B?"))
         #expect(
             mail.text.contains(
-                "O técnico José Ângelo Muñoz registrou a boleta de atendimento técnico nº 100000033, do atendimento "
-                    + "realizado em 02/12/2026, que aguarda a sua assinatura."))
+                "O técnico José Ângelo Muñoz registrou a boleta de atendimento técnico nº 100000033, "
+                    + "do atendimento realizado em 02/12/2026, que aguarda a sua assinatura."))
         #expect(mail.textLines.contains("Serviço: Implantação do módulo financeiro"))
         #expect(mail.textLines.contains("PAT: PAT-7781"))
         #expect(mail.textLines.contains("Natureza: Faturada"))
@@ -163,7 +163,8 @@ struct MailTemplateTests {
         #expect(mail.to == "Conceição Araújo <conceicao@acucar.example>")
         #expect(mail.subject == "Aprovação pendente: boleta de atendimento técnico nº 100000033")
         #expect(
-            mail.text.contains("realizado pelo técnico José Ângelo Muñoz em 02/12/2026, foi assinada por João Simões"))
+            mail.text.contains(
+                "realizado pelo técnico José Ângelo Muñoz em 02/12/2026, foi assinada por João Simões"))
         #expect(mail.textLines.contains("Contato: João Simões"))
         #expect(mail.textLines.contains("Valor: R$ 1.234,50"))
         #expect(mail.textLines.contains("Data do atendimento: 02/12/2026"))
@@ -212,8 +213,10 @@ struct MailTemplateTests {
         let mail = messages[0]
         #expect(mail.to == "João Simões <joao.simoes@acucar.example>")
         #expect(mail.subject == "Lembrete: boletas aguardando a sua assinatura (nº 100000031 e 100000032)")
-        #expect(mail.text.contains("nº 100000031 | 30/11/2026 | José Ângelo Muñoz | Contratada | Consultoria técnica"))
-        #expect(mail.text.contains("nº 100000032 | 02/12/2026 | José Ângelo Muñoz | Não faturada | Correção de erro"))
+        #expect(
+            mail.text.contains("nº 100000031 | 30/11/2026 | José Ângelo Muñoz | Contratada | Consultoria técnica"))
+        #expect(
+            mail.text.contains("nº 100000032 | 02/12/2026 | José Ângelo Muñoz | Não faturada | Correção de erro"))
     }
 
     @Test func r32TheDailyApprovalReminderListsThePendingDecisions() throws {
@@ -237,7 +240,8 @@ struct MailTemplateTests {
         #expect(mail.to == "Conceição Araújo <conceicao@acucar.example>")
         #expect(mail.subject == "Lembrete: boletas aguardando a sua aprovação (nº 100000033 e 100000034)")
         #expect(mail.text.contains("nº 100000033 | 01/12/2026 | José Ângelo Muñoz | Faturada | R$ 277,76 | Sim"))
-        #expect(mail.text.contains("nº 100000034 | 02/12/2026 | José Ângelo Muñoz | Contratada | R$ 12.000,00 | Não"))
+        #expect(
+            mail.text.contains("nº 100000034 | 02/12/2026 | José Ângelo Muñoz | Contratada | R$ 12.000,00 | Não"))
     }
 
     @Test func aChangedPasswordIsNotifiedToItsUser() throws {
